@@ -1,0 +1,55 @@
+# The two commands of the quick start, and the developer's other doors.
+#   make run     install what is missing, build, start rtm
+#   make test    install what is missing, build, run every test
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+DEPS := scripts/install-deps.sh
+RUN_ARGS ?=
+
+.PHONY: help deps build run test test-asan test-tsan bench lint format clean
+
+help:
+	@echo "make run     build (release) and start rtm run"
+	@echo "make test    build with ASan/UBSan and TSan and run every test"
+	@echo "make bench   build optimized benchmarks, print the comparisons, write build/bench/summary.json"
+	@echo "make lint    clang-format check and clang-tidy"
+	@echo "make clean   remove build/"
+
+deps:
+	@$(DEPS)
+
+build: deps
+	cmake --preset release >/dev/null
+	cmake --build --preset release
+
+run: build
+	./build/release/services/rtm/rtm run $(RUN_ARGS)
+
+test: test-asan test-tsan
+
+test-asan: deps
+	cmake --preset debug >/dev/null
+	cmake --build --preset debug
+	ctest --preset debug
+
+# The concurrency tests again, under ThreadSanitizer: only their binaries are built.
+test-tsan: deps
+	cmake --preset tsan >/dev/null
+	cmake --build --preset tsan --target rtm_msg_concurrency_tests
+	ctest --preset tsan
+
+bench: deps
+	cmake --preset bench >/dev/null
+	cmake --build --preset bench
+	python3 scripts/bench_summary.py --build-dir build/bench --out build/bench/summary.json
+
+lint: deps
+	@scripts/install-deps.sh lint
+	scripts/lint.sh
+
+format:
+	git ls-files '*.cpp' '*.hpp' | xargs clang-format -i
+
+clean:
+	rm -rf build

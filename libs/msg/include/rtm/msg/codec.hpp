@@ -1,0 +1,135 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string_view>
+
+#include "rtm/msg/detail/wire.hpp"
+#include "rtm/msg/records.hpp"
+
+// Binary codec for the record schema. Encode and decode are allocation-free,
+// exception-free and bounds-checked; decode trusts nothing in its input.
+namespace rtm::msg {
+
+template <Record R>
+inline constexpr std::size_t kEncodedSize = kHeaderSize + detail::body_size<R>();
+
+// The largest record of any type; buffers of this size hold any record.
+inline constexpr std::size_t kMaxRecordSize = 160;
+
+enum class EncodeError : std::uint8_t {
+  kOk = 0,
+  kBufferTooSmall,
+  kInvalidRecord,  // a field out of its range (enum, scale, flags, text)
+};
+
+enum class DecodeError : std::uint8_t {
+  kOk = 0,
+  kTruncated,     // fewer bytes than the header or the record's length
+  kBadLength,     // length field impossible for the record type
+  kWrongVersion,  // schema version this build does not read
+  kUnknownType,
+  kTypeMismatch,  // a typed decode met another record type
+  kCorrupt,       // a field out of range, unknown flags, dirty padding
+};
+
+std::string_view to_string(EncodeError error) noexcept;
+std::string_view to_string(DecodeError error) noexcept;
+
+struct EncodeResult {
+  EncodeError error = EncodeError::kOk;
+  std::size_t size = 0;  // bytes written
+  [[nodiscard]] bool ok() const noexcept { return error == EncodeError::kOk; }
+};
+
+struct DecodeResult {
+  DecodeError error = DecodeError::kOk;
+  std::size_t size = 0;  // bytes consumed: the record's length
+  [[nodiscard]] bool ok() const noexcept { return error == DecodeError::kOk; }
+};
+
+// Encoded size of a record type, 0 for an unknown type.
+constexpr std::size_t encoded_size(RecordType type) noexcept {
+  switch (type) {
+    case RecordType::kTrade: return kEncodedSize<Trade>;
+    case RecordType::kBbo: return kEncodedSize<Bbo>;
+    case RecordType::kBookDelta: return kEncodedSize<BookDelta>;
+    case RecordType::kBar: return kEncodedSize<Bar>;
+    case RecordType::kNbbo: return kEncodedSize<Nbbo>;
+    case RecordType::kStats: return kEncodedSize<Stats>;
+    case RecordType::kAlert: return kEncodedSize<Alert>;
+    case RecordType::kStatus: return kEncodedSize<Status>;
+    case RecordType::kInstrumentDef: return kEncodedSize<InstrumentDef>;
+  }
+  return 0;
+}
+
+namespace detail {
+constexpr bool valid_header_fields(const RecordHeader& h) noexcept { return (h.flags & ~flags::kAll) == 0; }
+}  // namespace detail
+
+// Writes the record; length, type and version in the header come from R, not
+// from the caller's header.
+template <Record R>
+EncodeResult encode(const R& record, std::span<std::byte> out) noexcept {
+  constexpr std::size_t size = kEncodedSize<R>;
+  if (out.size() < size) return {EncodeError::kBufferTooSmall, 0};
+  if (!record.valid() || !detail::valid_header_fields(record.header)) return {EncodeError::kInvalidRecord, 0};
+  const RecordHeader& h = record.header;
+  detail::WireWriter writer{out.data()};
+  writer(static_cast<std::uint16_t>(size));
+  writer(R::kType);
+  writer(kSchemaVersion);
+  writer(h.venue);
+  writer(h.flags);
+  writer(h.instrument_id);
+  writer(h.sequence);
+  writer(h.ts_event);
+  writer(h.ts_recv);
+  R::fields(record, writer);
+  return {EncodeError::kOk, size};
+}
+
+// Reads and checks the header alone: enough to route or skip a record.
+DecodeResult decode_header(std::span<const std::byte> in, RecordHeader& header) noexcept;
+
+namespace detail {
+inline DecodeResult read_header(std::span<const std::byte> in, RecordHeader& h) noexcept {
+  if (in.size() < kHeaderSize) return {DecodeError::kTruncated, 0};
+  WireReader reader{in.data()};
+  reader(h.length);
+  reader(h.type);
+  reader(h.version);
+  reader(h.venue);
+  reader(h.flags);
+  reader(h.instrument_id);
+  reader(h.sequence);
+  reader(h.ts_event);
+  reader(h.ts_recv);
+  if (h.length < kHeaderSize || h.length > kMaxRecordSize) return {DecodeError::kBadLength, 0};
+  if (h.version != kSchemaVersion) return {DecodeError::kWrongVersion, 0};
+  const std::size_t expected = encoded_size(h.type);
+  if (expected == 0) return {DecodeError::kUnknownType, 0};
+  if (h.length != expected) return {DecodeError::kBadLength, 0};
+  if (in.size() < h.length) return {DecodeError::kTruncated, 0};
+  if (!valid_header_fields(h)) return {DecodeError::kCorrupt, 0};
+  return {DecodeError::kOk, h.length};
+}
+}  // namespace detail
+
+template <Record R>
+DecodeResult decode(std::span<const std::byte> in, R& record) noexcept {
+  DecodeResult result = detail::read_header(in, record.header);
+  if (!result.ok()) return result;
+  if (record.header.type != R::kType) return {DecodeError::kTypeMismatch, 0};
+  detail::WireReader reader{in.data() + kHeaderSize};
+  R::fields(record, reader);
+  if (!reader.padding_clean || !record.valid()) return {DecodeError::kCorrupt, 0};
+  return result;
+}
+
+// Decodes whatever record type the bytes hold.
+DecodeResult decode(std::span<const std::byte> in, AnyRecord& record) noexcept;
+
+}  // namespace rtm::msg

@@ -1,0 +1,181 @@
+#include "rtm/msg/decimal.hpp"
+
+#include <algorithm>
+#include <array>
+#include <charconv>
+#include <cstring>
+#include <limits>
+
+namespace rtm::msg {
+namespace {
+
+constexpr std::array<std::uint64_t, 20> kPow10 = [] {
+  std::array<std::uint64_t, 20> table{};
+  std::uint64_t value = 1;
+  for (auto& entry : table) {
+    entry = value;
+    value *= 10;
+  }
+  return table;
+}();
+
+__extension__ using Int128 = __int128;  // GCC and Clang; compare() needs 124 bits
+
+constexpr std::uint64_t kMaxPositive = static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max());
+
+// magnitude * 10^exponent, or false on overflow of 64 bits.
+bool scale_up(std::uint64_t magnitude, std::int64_t exponent, std::uint64_t& out) noexcept {
+  if (magnitude == 0) {
+    out = 0;
+    return true;
+  }
+  if (exponent >= static_cast<std::int64_t>(kPow10.size())) return false;
+  return !__builtin_mul_overflow(magnitude, kPow10[static_cast<std::size_t>(exponent)], &out);
+}
+
+DecimalResult signed_result(bool negative, std::uint64_t magnitude, std::int64_t scale) noexcept {
+  if (magnitude > kMaxPositive + (negative ? 1 : 0)) return {{}, DecimalError::kOverflow};
+  // Negating in unsigned arithmetic reaches INT64_MIN without overflowing.
+  const auto mantissa = static_cast<std::int64_t>(negative ? (~magnitude + 1) : magnitude);
+  return {{mantissa, static_cast<std::uint8_t>(scale)}, DecimalError::kOk};
+}
+
+// Grammar: -?digits(.digits)?([eE][+-]?digits)?
+// The significant digits are kept as `magnitude` times 10^pending_zeros, so
+// runs of zeros (trailing fraction zeros, or a big integer's) cost nothing
+// until a later non-zero digit needs them.
+// target_scale < 0 asks for the scale the text was written at.
+DecimalResult parse(std::string_view text, std::int64_t target_scale) noexcept {
+  if (text.empty()) return {{}, DecimalError::kEmpty};
+  std::size_t i = 0;
+  const bool negative = text[0] == '-';
+  if (negative) ++i;
+
+  std::uint64_t magnitude = 0;
+  std::int64_t pending_zeros = 0;
+  std::int64_t fraction_digits = 0;
+  bool overflow = false;
+  auto take_digits = [&](bool in_fraction) {
+    const std::size_t first = i;
+    for (; i < text.size() && text[i] >= '0' && text[i] <= '9'; ++i) {
+      if (in_fraction) ++fraction_digits;
+      if (text[i] == '0') {
+        ++pending_zeros;
+        continue;
+      }
+      std::uint64_t shifted;
+      if (!scale_up(magnitude, pending_zeros + 1, shifted) ||
+          __builtin_add_overflow(shifted, static_cast<std::uint64_t>(text[i] - '0'), &magnitude)) {
+        overflow = true;
+      }
+      pending_zeros = 0;
+    }
+    return i > first;
+  };
+
+  if (!take_digits(false)) return {{}, DecimalError::kMalformed};
+  if (i < text.size() && text[i] == '.') {
+    ++i;
+    if (!take_digits(true)) return {{}, DecimalError::kMalformed};
+  }
+  std::int64_t exponent = 0;
+  if (i < text.size() && (text[i] == 'e' || text[i] == 'E')) {
+    ++i;
+    bool exponent_negative = false;
+    if (i < text.size() && (text[i] == '+' || text[i] == '-')) exponent_negative = text[i++] == '-';
+    const std::size_t first = i;
+    for (; i < text.size() && text[i] >= '0' && text[i] <= '9'; ++i) {
+      if (exponent < 100000) exponent = exponent * 10 + (text[i] - '0');
+    }
+    if (i == first) return {{}, DecimalError::kMalformed};
+    if (exponent_negative) exponent = -exponent;
+  }
+  if (i != text.size()) return {{}, DecimalError::kMalformed};
+  if (overflow) return {{}, DecimalError::kOverflow};
+
+  const std::int64_t written_scale = fraction_digits - exponent;
+  constexpr std::int64_t kMaxScale = kMaxDecimalScale;
+  if (magnitude == 0) {
+    const std::int64_t scale = target_scale >= 0 ? target_scale : std::clamp<std::int64_t>(written_scale, 0, kMaxScale);
+    return {{0, static_cast<std::uint8_t>(scale)}, DecimalError::kOk};
+  }
+  // The scale at which `magnitude` alone is the mantissa (may be negative).
+  const std::int64_t significant_scale = written_scale - pending_zeros;
+  std::int64_t scale = target_scale;
+  if (scale < 0) {
+    if (significant_scale > kMaxScale) return {{}, DecimalError::kScaleTooLarge};
+    scale = std::clamp<std::int64_t>(written_scale, 0, kMaxScale);
+  } else if (significant_scale > scale) {
+    return {{}, DecimalError::kInexact};
+  }
+  std::uint64_t mantissa;
+  if (!scale_up(magnitude, scale - significant_scale, mantissa)) return {{}, DecimalError::kOverflow};
+  return signed_result(negative, mantissa, scale);
+}
+
+}  // namespace
+
+DecimalResult parse_decimal(std::string_view text) noexcept { return parse(text, -1); }
+
+DecimalResult parse_decimal_at_scale(std::string_view text, std::uint8_t scale) noexcept {
+  if (scale > kMaxDecimalScale) return {{}, DecimalError::kScaleTooLarge};
+  return parse(text, scale);
+}
+
+DecimalResult rescale(Decimal value, std::uint8_t scale) noexcept {
+  if (scale > kMaxDecimalScale || value.scale > kMaxDecimalScale) return {{}, DecimalError::kScaleTooLarge};
+  if (scale >= value.scale) {
+    std::int64_t mantissa;
+    const auto factor = static_cast<std::int64_t>(kPow10[scale - value.scale]);
+    if (__builtin_mul_overflow(value.mantissa, factor, &mantissa)) return {{}, DecimalError::kOverflow};
+    return {{mantissa, scale}, DecimalError::kOk};
+  }
+  const auto divisor = static_cast<std::int64_t>(kPow10[value.scale - scale]);
+  if (value.mantissa % divisor != 0) return {{}, DecimalError::kInexact};
+  return {{value.mantissa / divisor, scale}, DecimalError::kOk};
+}
+
+std::size_t format_decimal(Decimal value, char* out) noexcept {
+  const bool negative = value.mantissa < 0;
+  const std::uint64_t magnitude =
+      negative ? ~static_cast<std::uint64_t>(value.mantissa) + 1 : static_cast<std::uint64_t>(value.mantissa);
+  char digits[20];
+  const auto digits_end = std::to_chars(digits, digits + sizeof(digits), magnitude).ptr;
+  const auto count = static_cast<std::size_t>(digits_end - digits);
+  const std::size_t scale = value.scale;
+
+  char* cursor = out;
+  if (negative) *cursor++ = '-';
+  if (scale == 0) {
+    std::memcpy(cursor, digits, count);
+    cursor += count;
+  } else if (count > scale) {
+    std::memcpy(cursor, digits, count - scale);
+    cursor += count - scale;
+    *cursor++ = '.';
+    std::memcpy(cursor, digits + count - scale, scale);
+    cursor += scale;
+  } else {
+    *cursor++ = '0';
+    *cursor++ = '.';
+    std::memset(cursor, '0', scale - count);
+    cursor += scale - count;
+    std::memcpy(cursor, digits, count);
+    cursor += count;
+  }
+  return static_cast<std::size_t>(cursor - out);
+}
+
+std::string to_string(Decimal value) {
+  char buffer[kMaxDecimalChars];
+  return {buffer, format_decimal(value, buffer)};
+}
+
+int compare(Decimal a, Decimal b) noexcept {
+  // Both at scale 18 in 128 bits: |mantissa| < 2^63 times 10^18 < 2^124.
+  const Int128 left = Int128{a.mantissa} * Int128{kPow10[kMaxDecimalScale - a.scale]};
+  const Int128 right = Int128{b.mantissa} * Int128{kPow10[kMaxDecimalScale - b.scale]};
+  return left < right ? -1 : (left > right ? 1 : 0);
+}
+
+}  // namespace rtm::msg

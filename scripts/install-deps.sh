@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Installs the Debian packages rtm needs, and nothing else. The Makefile, CI
+# and the container builder stage all call this script, so the package list
+# lives here and only here.
+#
+#   scripts/install-deps.sh            build + test + benchmark dependencies
+#   scripts/install-deps.sh lint       clang-format and clang-tidy
+#   scripts/install-deps.sh --list     print the build list, install nothing
+#
+# Idempotent and quiet when everything is present: it asks dpkg first and only
+# runs apt-get for what is missing.
+set -euo pipefail
+
+build_packages=(
+  # toolchain
+  g++ cmake ninja-build ccache pkg-config make python3
+  # libraries (Boost 1.81 is packaged beside the default 1.74; rtm uses 1.81)
+  libboost1.81-dev
+  # tests and benchmarks
+  libgtest-dev libgmock-dev libbenchmark-dev
+  # competitors measured beside rtm in the benchmarks
+  libflatbuffers-dev flatbuffers-compiler libreaderwriterqueue-dev
+)
+lint_packages=(clang-format clang-tidy)
+
+group=${1:-build}
+case "$group" in
+  build) wanted=("${build_packages[@]}") ;;
+  lint) wanted=("${lint_packages[@]}") ;;
+  --list) printf '%s\n' "${build_packages[@]}"; exit 0 ;;
+  *) echo "usage: $0 [build|lint|--list]" >&2; exit 2 ;;
+esac
+
+missing=()
+for pkg in "${wanted[@]}"; do
+  status=$(dpkg-query -W -f='${db:Status-Status}' "$pkg" 2>/dev/null || true)
+  [ "$status" = installed ] || missing+=("$pkg")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if [ "$(id -u)" -ne 0 ]; then
+  sudo=sudo
+  command -v sudo >/dev/null || { echo "install-deps: need root (or sudo) to install: ${missing[*]}" >&2; exit 1; }
+else
+  sudo=
+fi
+echo "install-deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -1,0 +1,58 @@
+// rtm: the all-in-one binary. Its subcommands run the whole stack in one
+// process or act as the operator's tools.
+#include <cstdio>
+#include <cstring>
+#include <string_view>
+
+namespace {
+
+struct Subcommand {
+  std::string_view name;
+  std::string_view summary;
+  bool available;
+};
+
+constexpr Subcommand kSubcommands[] = {
+    {"version", "print the version", true},
+    {"run", "the whole stack in one process on a synthetic market, dashboard on :8080", false},
+    {"normalize", "turn venue frames into normalized records as JSON lines", false},
+    {"record", "capture live venue frames to a file", false},
+    {"replay", "feed a capture through the adapters at recorded speed or faster", false},
+    {"aggregate", "recompute bars and statistics offline from a capture or journal", false},
+    {"tail", "decode a Kafka topic and print JSON lines", false},
+    {"migrate", "apply the PostgreSQL schema migrations", false},
+    {"kafka-mock", "a development Kafka broker (librdkafka's mock cluster)", false},
+};
+
+void print_usage(std::FILE* out) {
+  std::fprintf(out, "rtm %s — real-time market data stack\n\nusage: rtm <command> [options]\n\ncommands:\n", RTM_VERSION);
+  for (const auto& command : kSubcommands) {
+    std::fprintf(out, "  %-11s %s%s\n", command.name.data(), command.summary.data(),
+                 command.available ? "" : " (not built yet)");
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2 || std::strcmp(argv[1], "--help") == 0 || std::strcmp(argv[1], "-h") == 0) {
+    print_usage(stdout);
+    return 0;
+  }
+  const std::string_view command = argv[1];
+  if (command == "version" || command == "--version") {
+    std::printf("rtm %s\n", RTM_VERSION);
+    return 0;
+  }
+  for (const auto& known : kSubcommands) {
+    if (known.name == command) {
+      std::printf("rtm %s\n", RTM_VERSION);
+      std::fprintf(stderr, "rtm %s: not built yet in this version; planned commands:\n\n", argv[1]);
+      print_usage(stderr);
+      return 2;
+    }
+  }
+  std::fprintf(stderr, "rtm: unknown command '%s'\n\n", argv[1]);
+  print_usage(stderr);
+  return 2;
+}
