@@ -1,6 +1,7 @@
 #include "rtm/msg/broadcast_ring.hpp"
 
 #include <bit>
+#include <new>
 #include <stdexcept>
 #include <string>
 
@@ -20,6 +21,12 @@ std::size_t checked_capacity(std::size_t capacity) {
   return std::bit_ceil(capacity);
 }
 
+// Zeroed words starting on a cache line.
+std::uint64_t* allocate_words(std::size_t count) {
+  void* memory = ::operator new[](count * sizeof(std::uint64_t), std::align_val_t{kCacheLine});
+  return static_cast<std::uint64_t*>(std::memset(memory, 0, count * sizeof(std::uint64_t)));
+}
+
 }  // namespace
 
 BroadcastRing::BroadcastRing(BroadcastRingOptions options)
@@ -27,58 +34,33 @@ BroadcastRing::BroadcastRing(BroadcastRingOptions options)
       mask_(capacity_ - 1),
       max_record_size_(options.max_record_size),
       words_per_slot_(slot_words(options.max_record_size)),
-      policy_(options.policy),
-      lines_(std::make_unique<Line[]>(capacity_ * words_per_slot_ / kWordsPerLine)),
+      lossless_(options.policy == OverrunPolicy::kBackPressure),
+      words_(allocate_words(capacity_ * words_per_slot_)),
       cursors_(std::make_unique<ReaderCursor[]>(options.max_readers)),
       max_readers_(options.max_readers),
       cursor_publish_mask_(std::max<std::uint64_t>(capacity_ / 4, 1) - 1) {
   if (options.max_record_size == 0) throw std::invalid_argument("broadcast ring max_record_size must be positive");
-  for (std::size_t line = 0; line < capacity_ * words_per_slot_ / kWordsPerLine; ++line) {
-    for (auto& w : lines_[line].words) w.store(0, std::memory_order_relaxed);
-  }
 }
 
 BroadcastRing::~BroadcastRing() = default;
 
-PublishStatus BroadcastRing::offer(std::span<const std::byte> record) noexcept {
-  if (record.size() > max_record_size_) return PublishStatus::kTooLarge;
-  const std::uint64_t position = next_position_;
-  if (policy_ == OverrunPolicy::kBackPressure && position - slowest_reader_cache_ >= capacity_) {
-    slowest_reader_cache_ = slowest_reader(position);
-    if (position - slowest_reader_cache_ >= capacity_) return PublishStatus::kBackPressured;
-  }
-
-  Word& sequence = word(position, kSequenceWord);
-  sequence.store(2 * position + 1, std::memory_order_relaxed);
-  // Orders the odd sequence before the payload stores for a reader that
-  // sees any of the new payload (its acquire fence pairs with this one).
-  std::atomic_thread_fence(std::memory_order_release);
-  word(position, kLengthWord).store(record.size(), std::memory_order_relaxed);
-  const std::size_t whole_words = record.size() / 8;
-  for (std::size_t i = 0; i < whole_words; ++i) {
-    std::uint64_t bits;
-    std::memcpy(&bits, record.data() + i * 8, 8);
-    word(position, kPayloadWord + i).store(bits, std::memory_order_relaxed);
-  }
-  if (const std::size_t tail = record.size() % 8; tail != 0) {
-    std::uint64_t bits = 0;
-    std::memcpy(&bits, record.data() + whole_words * 8, tail);
-    word(position, kPayloadWord + whole_words).store(bits, std::memory_order_relaxed);
-  }
-  sequence.store(2 * position + 2, std::memory_order_release);
-
-  next_position_ = position + 1;
-  head_.store(next_position_, std::memory_order_release);
-  return PublishStatus::kOk;
+void BroadcastRing::WordsDelete::operator()(std::uint64_t* words) const noexcept {
+  ::operator delete[](words, std::align_val_t{kCacheLine});
 }
 
-std::uint64_t BroadcastRing::slowest_reader(std::uint64_t head) const noexcept {
-  std::uint64_t slowest = head;
+bool BroadcastRing::refresh_slowest_reader(std::uint64_t position) noexcept {
+  // The lock orders this scan against readers joining: a reader that joins
+  // after it starts at or after protected_from_, which the writer will not
+  // overwrite before its next scan, and that scan sees the reader.
+  std::lock_guard lock(membership_mutex_);
+  std::uint64_t slowest = position;
   for (std::size_t i = 0; i < max_readers_; ++i) {
-    const std::uint64_t position = cursors_[i].position.load(std::memory_order_acquire);
-    if (position != kFreeCursor) slowest = std::min(slowest, position);
+    const std::uint64_t cursor = cursors_[i].position.load(std::memory_order_acquire);
+    if (cursor != kFreeCursor) slowest = std::min(slowest, cursor);
   }
-  return slowest;
+  slowest_reader_cache_ = slowest;
+  protected_from_.store(slowest, std::memory_order_relaxed);
+  return position - slowest < capacity_;
 }
 
 std::size_t BroadcastRing::reader_count() const noexcept {
@@ -90,9 +72,13 @@ std::size_t BroadcastRing::reader_count() const noexcept {
 }
 
 BroadcastRing::Reader BroadcastRing::make_reader(StartFrom from) {
+  std::lock_guard lock(membership_mutex_);
   const std::uint64_t head = head_.load(std::memory_order_acquire);
   std::uint64_t start = head;
-  if (from == StartFrom::kEarliest) start = head > capacity_ ? head - capacity_ : 0;
+  if (from == StartFrom::kEarliest) {
+    start = head > capacity_ ? head - capacity_ : 0;
+    if (lossless_) start = std::max(start, protected_from_.load(std::memory_order_relaxed));
+  }
   for (std::size_t i = 0; i < max_readers_; ++i) {
     std::uint64_t expected = kFreeCursor;
     if (cursors_[i].position.compare_exchange_strong(expected, start, std::memory_order_acq_rel)) {
@@ -106,7 +92,7 @@ BroadcastRing::Reader::Reader(const BroadcastRing* ring, ReaderCursor* cursor, s
     : ring_(ring),
       cursor_(cursor),
       position_(position),
-      scratch_(std::make_unique<std::uint64_t[]>(ring->words_per_slot_)) {}
+      scratch_(ring->lossless_ ? nullptr : std::make_unique<std::uint64_t[]>(ring->words_per_slot_)) {}
 
 BroadcastRing::Reader::Reader(Reader&& other) noexcept
     : ring_(std::exchange(other.ring_, nullptr)),

@@ -13,6 +13,15 @@ DecodeResult decode_as(std::span<const std::byte> in, AnyRecord& record) noexcep
 
 }  // namespace
 
+namespace detail {
+DecodeResult explain_header_mismatch(std::span<const std::byte> in) noexcept {
+  RecordHeader header;
+  const DecodeResult result = read_header(in, header);
+  if (!result.ok()) return result;
+  return {DecodeError::kTypeMismatch, 0};
+}
+}  // namespace detail
+
 DecodeResult decode_header(std::span<const std::byte> in, RecordHeader& header) noexcept {
   return detail::read_header(in, header);
 }

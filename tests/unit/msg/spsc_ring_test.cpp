@@ -20,7 +20,6 @@ TEST(SpscRing, IsFirstInFirstOutAndReportsFullAndEmpty) {
   EXPECT_FALSE(ring.try_pop(out));
   for (int i = 0; i < 4; ++i) EXPECT_TRUE(ring.try_push(i));
   EXPECT_FALSE(ring.try_push(99)) << "a full ring refuses, it does not overwrite";
-  EXPECT_EQ(ring.size_approx(), 4U);
   for (int i = 0; i < 4; ++i) {
     ASSERT_TRUE(ring.try_pop(out));
     EXPECT_EQ(out, i);

@@ -118,15 +118,32 @@ inline DecodeResult read_header(std::span<const std::byte> in, RecordHeader& h) 
 }
 }  // namespace detail
 
+namespace detail {
+// Out of line and cold, so the typed decode's fast path stays small enough to
+// inline: says precisely why a buffer is not the record type asked for.
+[[gnu::cold]] DecodeResult explain_header_mismatch(std::span<const std::byte> in) noexcept;
+}  // namespace detail
+
 template <Record R>
 DecodeResult decode(std::span<const std::byte> in, R& record) noexcept {
-  DecodeResult result = detail::read_header(in, record.header);
-  if (!result.ok()) return result;
-  if (record.header.type != R::kType) return {DecodeError::kTypeMismatch, 0};
-  detail::WireReader reader{in.data() + kHeaderSize};
+  constexpr std::size_t size = kEncodedSize<R>;
+  // Fast path: length, type and version of a well-formed R are one known
+  // 32-bit word, checked with a single compare.
+  constexpr std::uint32_t kExpectedPrefix = static_cast<std::uint32_t>(size) |
+                                            (static_cast<std::uint32_t>(R::kType) << 16) |
+                                            (static_cast<std::uint32_t>(kSchemaVersion) << 24);
+  if (in.size() < size || detail::load_little_endian<std::uint32_t>(in.data()) != kExpectedPrefix) [[unlikely]] {
+    return detail::explain_header_mismatch(in);
+  }
+  detail::WireReader reader{in.data()};
+  RecordHeader& h = record.header;
+  reader(h.length), reader(h.type), reader(h.version), reader(h.venue), reader(h.flags), reader(h.instrument_id),
+      reader(h.sequence), reader(h.ts_event), reader(h.ts_recv);
   R::fields(record, reader);
-  if (!reader.padding_clean || !record.valid()) return {DecodeError::kCorrupt, 0};
-  return result;
+  if (!reader.padding_clean || !record.valid() || !detail::valid_header_fields(h)) {
+    return {DecodeError::kCorrupt, 0};
+  }
+  return {DecodeError::kOk, size};
 }
 
 // Decodes whatever record type the bytes hold.

@@ -41,6 +41,13 @@ inline T from_little_endian(decltype(to_little_endian(T{})) bits) noexcept {
   return std::bit_cast<T>(to_little_endian(bits));
 }
 
+template <class T>
+inline T load_little_endian(const std::byte* in) noexcept {
+  decltype(to_little_endian(T{})) bits;
+  std::memcpy(&bits, in, sizeof(bits));
+  return from_little_endian<T>(bits);
+}
+
 struct SizeCounter {
   std::size_t size = 0;
   template <class T>
@@ -104,7 +111,18 @@ struct WireReader {
   }
   template <std::size_t N>
   void operator()(Padding<N>) noexcept {
-    for (std::size_t i = 0; i < N; ++i) padding_clean &= (in[i] == std::byte{0});
+    static_assert(N <= 8, "padding runs are shorter than a word");
+    // Two overlapping 4-byte loads straight from the input: copying N bytes
+    // into a zeroed word first would stall on store forwarding.
+    if constexpr (N >= 4) {
+      std::uint32_t head;
+      std::uint32_t tail;
+      std::memcpy(&head, in, 4);
+      std::memcpy(&tail, in + N - 4, 4);
+      padding_clean &= (head | tail) == 0;
+    } else {
+      for (std::size_t i = 0; i < N; ++i) padding_clean &= in[i] == std::byte{0};
+    }
     in += N;
   }
 };
