@@ -1,7 +1,9 @@
 #pragma once
 
+#include <bit>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <span>
 #include <string_view>
 
@@ -66,6 +68,15 @@ constexpr std::size_t encoded_size(RecordType type) noexcept {
 }
 
 namespace detail {
+// On little-endian machines RecordHeader's memory layout is its wire layout
+// (no padding, fields at the same offsets), so it can be copied whole.
+inline constexpr bool kHeaderLayoutIsWire =
+    std::endian::native == std::endian::little && sizeof(RecordHeader) == kHeaderSize &&
+    offsetof(RecordHeader, length) == 0 && offsetof(RecordHeader, type) == 2 && offsetof(RecordHeader, version) == 3 &&
+    offsetof(RecordHeader, venue) == 4 && offsetof(RecordHeader, flags) == 6 &&
+    offsetof(RecordHeader, instrument_id) == 8 && offsetof(RecordHeader, sequence) == 16 &&
+    offsetof(RecordHeader, ts_event) == 24 && offsetof(RecordHeader, ts_recv) == 32;
+
 constexpr bool valid_header_fields(const RecordHeader& h) noexcept { return (h.flags & ~flags::kAll) == 0; }
 }  // namespace detail
 
@@ -78,15 +89,22 @@ EncodeResult encode(const R& record, std::span<std::byte> out) noexcept {
   if (!record.valid() || !detail::valid_header_fields(record.header)) return {EncodeError::kInvalidRecord, 0};
   const RecordHeader& h = record.header;
   detail::WireWriter writer{out.data()};
+  if constexpr (detail::kHeaderLayoutIsWire) {
+    std::memcpy(out.data(), &h, kHeaderSize);
+  }
   writer(static_cast<std::uint16_t>(size));
   writer(R::kType);
   writer(kSchemaVersion);
-  writer(h.venue);
-  writer(h.flags);
-  writer(h.instrument_id);
-  writer(h.sequence);
-  writer(h.ts_event);
-  writer(h.ts_recv);
+  if constexpr (detail::kHeaderLayoutIsWire) {
+    writer.out = out.data() + kHeaderSize;
+  } else {
+    writer(h.venue);
+    writer(h.flags);
+    writer(h.instrument_id);
+    writer(h.sequence);
+    writer(h.ts_event);
+    writer(h.ts_recv);
+  }
   R::fields(record, writer);
   return {EncodeError::kOk, size};
 }
@@ -135,10 +153,15 @@ DecodeResult decode(std::span<const std::byte> in, R& record) noexcept {
   if (in.size() < size || detail::load_little_endian<std::uint32_t>(in.data()) != kExpectedPrefix) [[unlikely]] {
     return detail::explain_header_mismatch(in);
   }
-  detail::WireReader reader{in.data()};
   RecordHeader& h = record.header;
-  reader(h.length), reader(h.type), reader(h.version), reader(h.venue), reader(h.flags), reader(h.instrument_id),
-      reader(h.sequence), reader(h.ts_event), reader(h.ts_recv);
+  detail::WireReader reader{in.data()};
+  if constexpr (detail::kHeaderLayoutIsWire) {
+    std::memcpy(&h, in.data(), kHeaderSize);
+    reader.in += kHeaderSize;
+  } else {
+    reader(h.length), reader(h.type), reader(h.version), reader(h.venue), reader(h.flags), reader(h.instrument_id),
+        reader(h.sequence), reader(h.ts_event), reader(h.ts_recv);
+  }
   R::fields(record, reader);
   if (!reader.padding_clean || !record.valid() || !detail::valid_header_fields(h)) {
     return {DecodeError::kCorrupt, 0};
