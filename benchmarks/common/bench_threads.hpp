@@ -24,8 +24,10 @@ inline void pin_to_cpu(unsigned cpu) {
 class SpinWait {
  public:
   void wait() {
-    if (++spins_ % 64 == 0) std::this_thread::yield();
-    else msg::BackoffIdle::cpu_relax();
+    if (++spins_ % 64 == 0)
+      std::this_thread::yield();
+    else
+      msg::BackoffIdle::cpu_relax();
   }
 
  private:

@@ -1,7 +1,7 @@
 #pragma once
 
-#include <boost/lockfree/spsc_queue.hpp>
 #include <readerwriterqueue/readerwriterqueue.h>
+#include <boost/lockfree/spsc_queue.hpp>
 
 #include <cstdint>
 

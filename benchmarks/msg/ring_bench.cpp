@@ -154,10 +154,7 @@ void BM_BusOneWriterTwoReaders(benchmark::State& state, msg::OverrunPolicy polic
 
 BENCHMARK_TEMPLATE(BM_SpscThroughput, RtmRing)->Name("spsc_throughput/rtm")->UseRealTime();
 BENCHMARK_TEMPLATE(BM_SpscThroughput, BoostSpscQueue)->Name("spsc_throughput/boost")->UseRealTime();
-BENCHMARK_TEMPLATE(BM_SpscThroughput, MoodycamelReaderWriterQueue)
-    ->Name("spsc_throughput/moodycamel")
-    ->UseRealTime()
-    ;
+BENCHMARK_TEMPLATE(BM_SpscThroughput, MoodycamelReaderWriterQueue)->Name("spsc_throughput/moodycamel")->UseRealTime();
 BENCHMARK_TEMPLATE(BM_SpscPingPong, RtmRing)->Name("spsc_pingpong/rtm")->UseRealTime();
 BENCHMARK_TEMPLATE(BM_SpscPingPong, BoostSpscQueue)->Name("spsc_pingpong/boost")->UseRealTime();
 BENCHMARK_CAPTURE(BM_BusOneWriterTwoReaders, back_pressure, msg::OverrunPolicy::kBackPressure)

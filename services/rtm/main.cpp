@@ -25,7 +25,8 @@ constexpr Subcommand kSubcommands[] = {
 };
 
 void print_usage(std::FILE* out) {
-  std::fprintf(out, "rtm %s — real-time market data stack\n\nusage: rtm <command> [options]\n\ncommands:\n", RTM_VERSION);
+  std::fprintf(out, "rtm %s — real-time market data stack\n\nusage: rtm <command> [options]\n\ncommands:\n",
+               RTM_VERSION);
   for (const auto& command : kSubcommands) {
     std::fprintf(out, "  %-11s %s%s\n", command.name.data(), command.summary.data(),
                  command.available ? "" : " (not built yet)");

@@ -72,6 +72,8 @@ std::size_t BroadcastRing::reader_count() const noexcept {
 }
 
 BroadcastRing::Reader BroadcastRing::make_reader(StartFrom from) {
+  // Allocated before a cursor is claimed, so a failure leaks no cursor.
+  auto scratch = lossless_ ? nullptr : std::make_unique<std::uint64_t[]>(words_per_slot_);
   std::lock_guard lock(membership_mutex_);
   const std::uint64_t head = head_.load(std::memory_order_acquire);
   std::uint64_t start = head;
@@ -82,17 +84,15 @@ BroadcastRing::Reader BroadcastRing::make_reader(StartFrom from) {
   for (std::size_t i = 0; i < max_readers_; ++i) {
     std::uint64_t expected = kFreeCursor;
     if (cursors_[i].position.compare_exchange_strong(expected, start, std::memory_order_acq_rel)) {
-      return Reader(this, &cursors_[i], start);
+      return {this, &cursors_[i], start, std::move(scratch)};
     }
   }
   throw std::length_error("broadcast ring already has its maximum of " + std::to_string(max_readers_) + " readers");
 }
 
-BroadcastRing::Reader::Reader(const BroadcastRing* ring, ReaderCursor* cursor, std::uint64_t position)
-    : ring_(ring),
-      cursor_(cursor),
-      position_(position),
-      scratch_(ring->lossless_ ? nullptr : std::make_unique<std::uint64_t[]>(ring->words_per_slot_)) {}
+BroadcastRing::Reader::Reader(const BroadcastRing* ring, ReaderCursor* cursor, std::uint64_t position,
+                              std::unique_ptr<std::uint64_t[]> scratch)
+    : ring_(ring), cursor_(cursor), position_(position), scratch_(std::move(scratch)) {}
 
 BroadcastRing::Reader::Reader(Reader&& other) noexcept
     : ring_(std::exchange(other.ring_, nullptr)),

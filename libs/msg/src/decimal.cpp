@@ -40,6 +40,14 @@ DecimalResult signed_result(bool negative, std::uint64_t magnitude, std::int64_t
   return {{mantissa, static_cast<std::uint8_t>(scale)}, DecimalError::kOk};
 }
 
+// magnitude * 10^exponent as a signed mantissa at `scale`, or kOverflow.
+DecimalResult scaled_result(bool negative, std::uint64_t magnitude, std::int64_t exponent,
+                            std::int64_t scale) noexcept {
+  std::uint64_t mantissa = 0;
+  if (!scale_up(magnitude, exponent, mantissa)) return {{}, DecimalError::kOverflow};
+  return signed_result(negative, mantissa, scale);
+}
+
 // Grammar: -?digits(.digits)?([eE][+-]?digits)?
 // The significant digits are kept as `magnitude` times 10^pending_zeros, so
 // runs of zeros (trailing fraction zeros, or a big integer's) cost nothing
@@ -63,7 +71,7 @@ DecimalResult parse(std::string_view text, std::int64_t target_scale) noexcept {
         ++pending_zeros;
         continue;
       }
-      std::uint64_t shifted;
+      std::uint64_t shifted = 0;
       if (!scale_up(magnitude, pending_zeros + 1, shifted) ||
           __builtin_add_overflow(shifted, static_cast<std::uint64_t>(text[i] - '0'), &magnitude)) {
         overflow = true;
@@ -84,8 +92,11 @@ DecimalResult parse(std::string_view text, std::int64_t target_scale) noexcept {
     bool exponent_negative = false;
     if (i < text.size() && (text[i] == '+' || text[i] == '-')) exponent_negative = text[i++] == '-';
     const std::size_t first = i;
+    // Saturates far beyond any digit count a text can have, so a huge
+    // exponent still ends in kOverflow or kScaleTooLarge, never wraps.
+    constexpr std::int64_t kExponentCeiling = std::int64_t{1} << 50;
     for (; i < text.size() && text[i] >= '0' && text[i] <= '9'; ++i) {
-      if (exponent < 100000) exponent = exponent * 10 + (text[i] - '0');
+      exponent = std::min(exponent * 10 + (text[i] - '0'), kExponentCeiling);
     }
     if (i == first) return {{}, DecimalError::kMalformed};
     if (exponent_negative) exponent = -exponent;
@@ -108,14 +119,21 @@ DecimalResult parse(std::string_view text, std::int64_t target_scale) noexcept {
   } else if (significant_scale > scale) {
     return {{}, DecimalError::kInexact};
   }
-  std::uint64_t mantissa;
-  if (!scale_up(magnitude, scale - significant_scale, mantissa)) return {{}, DecimalError::kOverflow};
-  return signed_result(negative, mantissa, scale);
+  DecimalResult result = scaled_result(negative, magnitude, scale - significant_scale, scale);
+  if (result.error == DecimalError::kOverflow && target_scale < 0 && written_scale > kMaxScale) {
+    // The trailing zeros past 18 fraction digits came only from how the text
+    // was written; drop them rather than overflow ("10.000...0").
+    const std::int64_t fewest = std::max<std::int64_t>(significant_scale, 0);
+    result = scaled_result(negative, magnitude, fewest - significant_scale, fewest);
+  }
+  return result;
 }
 
 }  // namespace
 
-DecimalResult parse_decimal(std::string_view text) noexcept { return parse(text, -1); }
+DecimalResult parse_decimal(std::string_view text) noexcept {
+  return parse(text, -1);
+}
 
 DecimalResult parse_decimal_at_scale(std::string_view text, std::uint8_t scale) noexcept {
   if (scale > kMaxDecimalScale) return {{}, DecimalError::kScaleTooLarge};
@@ -125,7 +143,7 @@ DecimalResult parse_decimal_at_scale(std::string_view text, std::uint8_t scale) 
 DecimalResult rescale(Decimal value, std::uint8_t scale) noexcept {
   if (scale > kMaxDecimalScale || value.scale > kMaxDecimalScale) return {{}, DecimalError::kScaleTooLarge};
   if (scale >= value.scale) {
-    std::int64_t mantissa;
+    std::int64_t mantissa = 0;
     const auto factor = static_cast<std::int64_t>(kPow10[scale - value.scale]);
     if (__builtin_mul_overflow(value.mantissa, factor, &mantissa)) return {{}, DecimalError::kOverflow};
     return {{mantissa, scale}, DecimalError::kOk};
@@ -136,11 +154,12 @@ DecimalResult rescale(Decimal value, std::uint8_t scale) noexcept {
 }
 
 std::size_t format_decimal(Decimal value, char* out) noexcept {
+  if (value.scale > kMaxDecimalScale) return 0;  // not a valid Decimal; nothing fits the buffer
   const bool negative = value.mantissa < 0;
   const std::uint64_t magnitude =
       negative ? ~static_cast<std::uint64_t>(value.mantissa) + 1 : static_cast<std::uint64_t>(value.mantissa);
   char digits[20];
-  const auto digits_end = std::to_chars(digits, digits + sizeof(digits), magnitude).ptr;
+  auto* const digits_end = std::to_chars(digits, digits + sizeof(digits), magnitude).ptr;
   const auto count = static_cast<std::size_t>(digits_end - digits);
   const std::size_t scale = value.scale;
 
@@ -172,6 +191,9 @@ std::string to_string(Decimal value) {
 }
 
 int compare(Decimal a, Decimal b) noexcept {
+  // Invalid scales are clamped so the lookup stays in the table.
+  a.scale = std::min(a.scale, kMaxDecimalScale);
+  b.scale = std::min(b.scale, kMaxDecimalScale);
   // Both at scale 18 in 128 bits: |mantissa| < 2^63 times 10^18 < 2^124.
   const Int128 left = Int128{a.mantissa} * Int128{kPow10[kMaxDecimalScale - a.scale]};
   const Int128 right = Int128{b.mantissa} * Int128{kPow10[kMaxDecimalScale - b.scale]};

@@ -5,10 +5,12 @@
 
 namespace rtm::msg {
 
+// Shared by the transport and every publisher and subscriber of the channel,
+// so that either may outlive the other.
 struct InProcessTransport::Channel {
-  Channel(std::string channel_name, BroadcastRingOptions options) : name(std::move(channel_name)), ring(options) {}
-  const std::string name;
+  Channel(std::string channel_name, BroadcastRingOptions options) : ring(options), name(std::move(channel_name)) {}
   BroadcastRing ring;
+  const std::string name;
   std::atomic<bool> has_publisher{false};
 };
 
@@ -16,36 +18,33 @@ namespace {
 
 class RingPublisher final : public Publisher {
  public:
-  RingPublisher(BroadcastRing& ring, std::atomic<bool>& has_publisher, std::string_view channel)
-      : ring_(ring), has_publisher_(has_publisher), channel_(channel) {}
-  ~RingPublisher() override { has_publisher_.store(false, std::memory_order_release); }
+  explicit RingPublisher(std::shared_ptr<InProcessTransport::Channel> channel) : channel_(std::move(channel)) {}
+  ~RingPublisher() override { channel_->has_publisher.store(false, std::memory_order_release); }
   RingPublisher(const RingPublisher&) = delete;
   RingPublisher& operator=(const RingPublisher&) = delete;
 
-  PublishStatus offer(std::span<const std::byte> record) override { return ring_.offer(record); }
-  [[nodiscard]] std::string_view channel() const override { return channel_; }
+  PublishStatus offer(std::span<const std::byte> record) override { return channel_->ring.offer(record); }
+  [[nodiscard]] std::string_view channel() const override { return channel_->name; }
 
  private:
-  BroadcastRing& ring_;
-  std::atomic<bool>& has_publisher_;
-  std::string_view channel_;
+  std::shared_ptr<InProcessTransport::Channel> channel_;
 };
 
 class RingSubscriber final : public Subscriber {
  public:
-  RingSubscriber(BroadcastRing::Reader reader, std::string_view channel)
-      : reader_(std::move(reader)), channel_(channel) {}
+  RingSubscriber(std::shared_ptr<InProcessTransport::Channel> channel, StartFrom start)
+      : channel_(std::move(channel)), reader_(channel_->ring.make_reader(start)) {}
 
   std::size_t poll(RecordHandler& handler, std::size_t limit) override {
     return reader_.poll([&handler](std::span<const std::byte> record) { handler.on_record(record); },
                         [&handler](std::uint64_t lost) { handler.on_gap(lost); }, limit);
   }
-  [[nodiscard]] std::string_view channel() const override { return channel_; }
+  [[nodiscard]] std::string_view channel() const override { return channel_->name; }
   [[nodiscard]] std::uint64_t lost() const override { return reader_.lost(); }
 
  private:
+  std::shared_ptr<InProcessTransport::Channel> channel_;  // declared first: outlives reader_
   BroadcastRing::Reader reader_;
-  std::string_view channel_;
 };
 
 }  // namespace
@@ -61,26 +60,31 @@ void InProcessTransport::configure_channel(std::string_view channel, BroadcastRi
   configured_.insert_or_assign(std::string(channel), options);
 }
 
-InProcessTransport::Channel& InProcessTransport::channel(std::string_view name) {
+std::shared_ptr<InProcessTransport::Channel> InProcessTransport::channel(std::string_view name) {
   std::lock_guard lock(mutex_);
-  if (auto found = channels_.find(name); found != channels_.end()) return *found->second;
+  if (auto found = channels_.find(name); found != channels_.end()) return found->second;
   const auto configured = configured_.find(name);
   const BroadcastRingOptions options = configured != configured_.end() ? configured->second : defaults_;
-  auto [inserted, added] = channels_.emplace(std::string(name), std::make_unique<Channel>(std::string(name), options));
-  return *inserted->second;
+  auto created = std::make_shared<Channel>(std::string(name), options);
+  channels_.emplace(std::string(name), created);
+  return created;
 }
 
 std::unique_ptr<Publisher> InProcessTransport::make_publisher(std::string_view name) {
-  Channel& target = channel(name);
-  if (target.has_publisher.exchange(true, std::memory_order_acq_rel)) {
-    throw std::logic_error("channel '" + target.name + "' already has a publisher");
+  auto target = channel(name);
+  if (target->has_publisher.exchange(true, std::memory_order_acq_rel)) {
+    throw std::logic_error("channel '" + target->name + "' already has a publisher");
   }
-  return std::make_unique<RingPublisher>(target.ring, target.has_publisher, target.name);
+  try {
+    return std::make_unique<RingPublisher>(target);
+  } catch (...) {
+    target->has_publisher.store(false, std::memory_order_release);
+    throw;
+  }
 }
 
 std::unique_ptr<Subscriber> InProcessTransport::make_subscriber(std::string_view name, SubscribeOptions options) {
-  Channel& target = channel(name);
-  return std::make_unique<RingSubscriber>(target.ring.make_reader(options.start), target.name);
+  return std::make_unique<RingSubscriber>(channel(name), options.start);
 }
 
 }  // namespace rtm::msg

@@ -2,12 +2,16 @@
 
 namespace rtm::msg {
 
-SubscriptionThread::SubscriptionThread(std::unique_ptr<Subscriber> subscriber, RecordHandler& handler,
-                                       Options options)
+SubscriptionThread::SubscriptionThread(std::unique_ptr<Subscriber> subscriber, RecordHandler& handler, Options options)
     : subscriber_(std::move(subscriber)) {
-  thread_ = std::jthread([this, &handler, options](std::stop_token stop) {
-    BackoffIdle idle(options.idle);
-    while (!stop.stop_requested()) idle.idle(subscriber_->poll(handler, options.batch));
+  thread_ = std::jthread([this, &handler, options](const std::stop_token& stop) {
+    try {
+      BackoffIdle idle(options.idle);
+      while (!stop.stop_requested()) idle.idle(subscriber_->poll(handler, options.batch));
+    } catch (...) {
+      std::lock_guard lock(error_mutex_);
+      error_ = std::current_exception();
+    }
   });
 }
 
@@ -16,6 +20,11 @@ void SubscriptionThread::stop() {
     thread_.request_stop();
     thread_.join();
   }
+}
+
+std::exception_ptr SubscriptionThread::error() const {
+  std::lock_guard lock(error_mutex_);
+  return error_;
 }
 
 }  // namespace rtm::msg

@@ -47,8 +47,12 @@ TEST(BroadcastRing, EveryReaderSeesEveryRecordInOrder) {
   EXPECT_TRUE(drain(first).values.empty()) << "nothing new";
 }
 
-TEST(BroadcastRing, DeliversRecordBytesUnchangedWhateverTheirLength) {
-  BroadcastRing ring({.capacity = 4, .max_record_size = 40});
+class BroadcastRingPolicies : public ::testing::TestWithParam<OverrunPolicy> {};
+INSTANTIATE_TEST_SUITE_P(BothPolicies, BroadcastRingPolicies,
+                         ::testing::Values(OverrunPolicy::kOverwrite, OverrunPolicy::kBackPressure));
+
+TEST_P(BroadcastRingPolicies, DeliversRecordBytesUnchangedWhateverTheirLength) {
+  BroadcastRing ring({.capacity = 4, .max_record_size = 40, .policy = GetParam()});
   auto reader = ring.make_reader();
   for (std::size_t size : {1U, 7U, 8U, 9U, 40U}) {
     std::vector<std::byte> bytes(size);
@@ -133,6 +137,30 @@ TEST(BroadcastRing, LimitsTheNumberOfReaders) {
   auto a = ring.make_reader();
   auto b = ring.make_reader();
   EXPECT_THROW(ring.make_reader(), std::length_error);
+}
+
+TEST(BroadcastRing, BackPressureEarliestStartsWhereTheWriterStillHoldsBack) {
+  BroadcastRing ring({.capacity = 4, .policy = OverrunPolicy::kBackPressure});
+  for (std::uint64_t i = 0; i < 6; ++i) ASSERT_EQ(ring.offer(record_of(i)), PublishStatus::kOk);
+  // With no reader the writer last took stock at record 4, so 4 and 5 are
+  // the records it has not been free to overwrite since.
+  auto earliest = ring.make_reader(StartFrom::kEarliest);
+  const Collected got = drain(earliest);
+  EXPECT_EQ(got.values, (std::vector<std::uint64_t>{4, 5}));
+  EXPECT_TRUE(got.gaps.empty());
+  for (std::uint64_t i = 6; i < 8; ++i) ASSERT_EQ(ring.offer(record_of(i)), PublishStatus::kOk);
+  EXPECT_EQ(drain(earliest).values, (std::vector<std::uint64_t>{6, 7}));
+}
+
+TEST(BroadcastRing, MoveAssignedReaderReleasesItsOldCursor) {
+  BroadcastRing ring({.capacity = 8, .max_readers = 2});
+  auto first = ring.make_reader();
+  auto second = ring.make_reader();
+  ASSERT_EQ(ring.offer(record_of(1)), PublishStatus::kOk);
+  first = std::move(second);
+  EXPECT_EQ(ring.reader_count(), 1U) << "the cursor first held is free again";
+  EXPECT_EQ(drain(first).values, std::vector<std::uint64_t>{1});
+  EXPECT_NO_THROW(ring.make_reader());
 }
 
 TEST(BroadcastRing, MovedReaderKeepsItsPlace) {

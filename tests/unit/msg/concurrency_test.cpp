@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
 #include <cstring>
 #include <thread>
 #include <vector>
@@ -22,6 +23,16 @@ constexpr std::uint64_t kRecords = 100'000;
 #else
 constexpr std::uint64_t kRecords = 1'000'000;
 #endif
+
+// A stuck consumer fails its test instead of hanging the suite.
+class Deadline {
+ public:
+  Deadline() : end_(std::chrono::steady_clock::now() + std::chrono::seconds(120)) {}
+  [[nodiscard]] bool passed() const { return std::chrono::steady_clock::now() > end_; }
+
+ private:
+  std::chrono::steady_clock::time_point end_;
+};
 
 // A record whose every byte depends on its sequence number and whose length
 // varies, so a torn or mixed-up copy cannot pass the check.
@@ -55,7 +66,8 @@ TEST(SpscRingStress, EveryElementArrivesOnceInOrder) {
   });
   std::uint64_t expected = 0;
   bool intact = true;
-  while (expected < kRecords) {
+  const Deadline deadline;
+  while (expected < kRecords && !deadline.passed()) {
     Payload p;
     if (!ring.try_pop(p)) {
       BackoffIdle::cpu_relax();
@@ -65,24 +77,33 @@ TEST(SpscRingStress, EveryElementArrivesOnceInOrder) {
     ++expected;
   }
   producer.join();
+  EXPECT_EQ(expected, kRecords);
   EXPECT_TRUE(intact);
   Payload extra;
   EXPECT_FALSE(ring.try_pop(extra));
 }
 
 struct ReaderTally {
+  std::uint64_t first = 0;  // position the reader started at
   std::uint64_t delivered = 0;
   std::uint64_t lost = 0;
   std::uint64_t order_violations = 0;
   std::uint64_t torn = 0;
   std::uint64_t gap_mismatches = 0;  // a reported gap that disagrees with the sequence jump
+  bool timed_out = false;
 };
 
-ReaderTally read_everything(BroadcastRing::Reader& reader) {
+ReaderTally read_until(BroadcastRing::Reader& reader, std::uint64_t end) {
   ReaderTally tally;
-  std::uint64_t next = 0;
+  tally.first = reader.position();
+  std::uint64_t next = reader.position();
   BackoffIdle idle;
-  while (next < kRecords) {
+  const Deadline deadline;
+  while (next < end) {
+    if (deadline.passed()) {
+      tally.timed_out = true;
+      break;
+    }
     std::uint64_t gap_since_last = 0;
     const std::size_t got = reader.poll(
         [&](std::span<const std::byte> bytes) {
@@ -98,10 +119,32 @@ ReaderTally read_everything(BroadcastRing::Reader& reader) {
           tally.lost += lost;
           gap_since_last += lost;
         });
-    if (gap_since_last > 0) next += gap_since_last;  // a gap right at the end of the stream
+    next += gap_since_last;  // a gap at the end of this poll
     idle.idle(got);
   }
   return tally;
+}
+
+// Publishes kRecords records, waiting whenever the ring pushes back.
+void publish_all(BroadcastRing& ring) {
+  for (std::uint64_t i = 0; i < kRecords; ++i) {
+    std::byte bytes[kMaxRecordSize];
+    const std::size_t length = make_record(i, bytes);
+    BackoffIdle idle;
+    while (ring.offer(std::span<const std::byte>(bytes, length)) == PublishStatus::kBackPressured) idle.idle(0);
+  }
+}
+
+void expect_accounted(const ReaderTally& t, std::uint64_t lost_by_reader, bool lossless) {
+  EXPECT_FALSE(t.timed_out);
+  EXPECT_EQ(t.delivered + t.lost, kRecords - t.first) << "each record delivered once or counted lost";
+  EXPECT_EQ(t.torn, 0U);
+  EXPECT_EQ(t.order_violations, 0U);
+  EXPECT_EQ(t.gap_mismatches, 0U);
+  EXPECT_EQ(t.lost, lost_by_reader);
+  if (lossless) {
+    EXPECT_EQ(t.lost, 0U);
+  }
 }
 
 void run_bus_stress(OverrunPolicy policy, std::size_t readers) {
@@ -111,36 +154,51 @@ void run_bus_stress(OverrunPolicy policy, std::size_t readers) {
   std::vector<ReaderTally> tallies(readers);
   std::vector<std::thread> threads;
   for (std::size_t i = 0; i < readers; ++i) {
-    threads.emplace_back([&, i] { tallies[i] = read_everything(cursors[i]); });
+    threads.emplace_back([&, i] { tallies[i] = read_until(cursors[i], kRecords); });
   }
-  for (std::uint64_t i = 0; i < kRecords; ++i) {
-    std::byte bytes[kMaxRecordSize];
-    const std::size_t length = make_record(i, bytes);
-    BackoffIdle idle;
-    PublishStatus status;
-    while ((status = ring.offer(std::span<const std::byte>(bytes, length))) == PublishStatus::kBackPressured) {
-      idle.idle(0);
-    }
-    ASSERT_EQ(status, PublishStatus::kOk);
-  }
+  publish_all(ring);
   for (auto& thread : threads) thread.join();
   for (std::size_t i = 0; i < readers; ++i) {
-    const ReaderTally& t = tallies[i];
     SCOPED_TRACE("reader " + std::to_string(i));
-    EXPECT_EQ(t.delivered + t.lost, kRecords) << "each record delivered once or counted lost";
-    EXPECT_EQ(t.torn, 0U);
-    EXPECT_EQ(t.order_violations, 0U);
-    EXPECT_EQ(t.gap_mismatches, 0U);
-    EXPECT_EQ(t.lost, cursors[i].lost());
-    if (policy == OverrunPolicy::kBackPressure) {
-      EXPECT_EQ(t.lost, 0U);
-    }
+    expect_accounted(tallies[i], cursors[i].lost(), policy == OverrunPolicy::kBackPressure);
   }
 }
 
-TEST(BroadcastRingStress, OverwritingWriterAndThreeReaders) { run_bus_stress(OverrunPolicy::kOverwrite, 3); }
+TEST(BroadcastRingStress, OverwritingWriterAndThreeReaders) {
+  run_bus_stress(OverrunPolicy::kOverwrite, 3);
+}
 
-TEST(BroadcastRingStress, BackPressuredWriterLosesNothing) { run_bus_stress(OverrunPolicy::kBackPressure, 2); }
+TEST(BroadcastRingStress, BackPressuredWriterLosesNothing) {
+  run_bus_stress(OverrunPolicy::kBackPressure, 2);
+}
+
+// Readers join and leave while the writer runs: a lossless ring must never
+// hand a joining reader a slot it is overwriting, whichever end it starts at.
+TEST(BroadcastRingStress, ReadersJoiningALosslessRingMidStream) {
+  BroadcastRing ring({.capacity = 64, .policy = OverrunPolicy::kBackPressure});
+  std::atomic<bool> writer_done{false};
+  std::atomic<std::uint64_t> problems{0};
+  std::atomic<std::uint64_t> joins{0};
+  std::vector<std::thread> joiners;
+  for (int j = 0; j < 2; ++j) {
+    joiners.emplace_back([&, j] {
+      while (!writer_done.load()) {
+        auto reader = ring.make_reader(j == 0 ? StartFrom::kEarliest : StartFrom::kLatest);
+        joins.fetch_add(1);
+        // Read a while, then leave; the writer must not wait for a reader gone.
+        const std::uint64_t stop_at = std::min<std::uint64_t>(reader.position() + 500, kRecords);
+        const ReaderTally t = read_until(reader, stop_at);
+        const std::uint64_t bad = t.torn + t.order_violations + t.gap_mismatches + t.lost + (t.timed_out ? 1 : 0);
+        problems.fetch_add(bad);
+      }
+    });
+  }
+  publish_all(ring);
+  writer_done.store(true);
+  for (auto& thread : joiners) thread.join();
+  EXPECT_EQ(problems.load(), 0U);
+  EXPECT_GT(joins.load(), 0U);
+}
 
 TEST(InProcessTransportStress, HandlerThreadsReceiveEverythingOrAreToldOfGaps) {
   InProcessTransport transport({.capacity = 256});
@@ -165,10 +223,11 @@ TEST(InProcessTransportStress, HandlerThreadsReceiveEverythingOrAreToldOfGaps) {
     for (std::uint64_t i = 0; i < kCount; ++i) {
       std::byte bytes[kMaxRecordSize];
       const std::size_t length = make_record(i, bytes);
-      ASSERT_EQ(publisher->offer(std::span<const std::byte>(bytes, length)), PublishStatus::kOk);
+      EXPECT_EQ(publisher->offer(std::span<const std::byte>(bytes, length)), PublishStatus::kOk);
     }
+    const Deadline deadline;
     for (Tally* t : {&first, &second}) {
-      while (t->delivered.load() + t->lost.load() < kCount) std::this_thread::yield();
+      while (t->delivered.load() + t->lost.load() < kCount && !deadline.passed()) std::this_thread::yield();
     }
   }
   for (Tally* t : {&first, &second}) {

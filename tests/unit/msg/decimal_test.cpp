@@ -27,9 +27,9 @@ TEST(Decimal, ParsesVenueStringsAtTheirWrittenScale) {
 }
 
 TEST(Decimal, CanonicalTextRoundTripsByteForByte) {
-  for (const char* text : {"0.00000500", "16500.10", "25.35190000", "0.001", "100", "0", "-0.5", "40.66000000",
-                           "9223372036854775807", "-9223372036854775808", "0.000000000000000001",
-                           "9.223372036854775807", "123456789.123456789"}) {
+  for (const char* text :
+       {"0.00000500", "16500.10", "25.35190000", "0.001", "100", "0", "-0.5", "40.66000000", "9223372036854775807",
+        "-9223372036854775808", "0.000000000000000001", "9.223372036854775807", "123456789.123456789"}) {
     EXPECT_EQ(to_string(parsed(text)), text);
   }
 }
@@ -45,8 +45,8 @@ TEST(Decimal, ExponentFormsAreExactValues) {
 }
 
 TEST(Decimal, RejectsMalformedText) {
-  for (const char* text : {"abc", "1.", ".5", "-", "+1", "1.2.3", "1e", "1e+", "0x10", " 1", "1 ", "1,5", "--1",
-                           "1e5x", "NaN", "inf"}) {
+  for (const char* text :
+       {"abc", "1.", ".5", "-", "+1", "1.2.3", "1e", "1e+", "0x10", " 1", "1 ", "1,5", "--1", "1e5x", "NaN", "inf"}) {
     EXPECT_EQ(parse_decimal(text).error, DecimalError::kMalformed) << text;
   }
   EXPECT_EQ(parse_decimal("").error, DecimalError::kEmpty);
@@ -70,6 +70,28 @@ TEST(Decimal, RejectsMoreThanEighteenSignificantFractionDigits) {
   const Decimal long_zeros = parsed("0.10000000000000000000000");
   EXPECT_EQ(long_zeros.scale, 18);
   EXPECT_TRUE(same_value(long_zeros, parsed("0.1")));
+}
+
+TEST(Decimal, HugeExponentsAreReportedNotTruncated) {
+  EXPECT_EQ(parse_decimal("0." + std::string(99999, '0') + "1e1000000").error, DecimalError::kOverflow);
+  EXPECT_EQ(parse_decimal("1" + std::string(100000, '0') + "e-1000000").error, DecimalError::kScaleTooLarge);
+  EXPECT_EQ(parse_decimal("1e99999999999999999999999").error, DecimalError::kOverflow);
+  EXPECT_EQ(parse_decimal("1e-99999999999999999999999").error, DecimalError::kScaleTooLarge);
+  EXPECT_EQ(to_string(parsed("0e99999999999999999999999")), "0");
+}
+
+TEST(Decimal, TrailingZerosPastEighteenDigitsNeverOverflow) {
+  const Decimal ten = parsed("10.0000000000000000000");
+  EXPECT_TRUE(same_value(ten, parsed("10")));
+  EXPECT_EQ(parse_decimal("9223372036854775807.0000000000000000000").error, DecimalError::kOk);
+}
+
+TEST(Decimal, InvalidScalesAreRefusedWithoutTouchingMemory) {
+  char text[kMaxDecimalChars];
+  EXPECT_EQ(format_decimal({1, 40}, text), 0U);
+  EXPECT_EQ(to_string(Decimal{1, 19}), "");
+  EXPECT_EQ(compare({1, 19}, {1, 0}), compare({1, 18}, {1, 0}));
+  EXPECT_EQ(rescale({1, 19}, 2).error, DecimalError::kScaleTooLarge);
 }
 
 TEST(Decimal, LongRunsOfZerosDoNotOverflowWhenTheValueFits) {

@@ -92,6 +92,37 @@ TEST(InProcessTransport, ReportsGapsToTheHandler) {
   EXPECT_EQ(collector.sequences.back(), 9U);
 }
 
+TEST(InProcessTransport, PublishersAndSubscribersMayOutliveTheTransport) {
+  std::unique_ptr<Publisher> publisher;
+  std::unique_ptr<Subscriber> subscriber;
+  {
+    InProcessTransport transport;
+    publisher = transport.make_publisher("md");
+    subscriber = transport.make_subscriber("md", {});
+  }
+  ASSERT_EQ(publish_trade(*publisher, 1), PublishStatus::kOk);
+  TradeCollector collector;
+  EXPECT_EQ(subscriber->poll(collector, 10), 1U);
+  EXPECT_EQ(subscriber->channel(), "md");
+}
+
+TEST(SubscriptionThread, KeepsTheErrorOfAHandlerThatThrows) {
+  InProcessTransport transport;
+  auto publisher = transport.make_publisher("md");
+  struct Throwing : RecordHandler {
+    void on_record(std::span<const std::byte>) override { throw std::runtime_error("handler failed"); }
+    void on_gap(std::uint64_t) override {}
+  } handler;
+  SubscriptionThread thread(transport.make_subscriber("md", {}), handler);
+  ASSERT_EQ(publish_trade(*publisher, 1), PublishStatus::kOk);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (!thread.error() && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  ASSERT_TRUE(thread.error());
+  EXPECT_THROW(std::rethrow_exception(thread.error()), std::runtime_error);
+}
+
 TEST(SubscriptionThread, CallsTheHandlerForEachRecord) {
   InProcessTransport transport;
   auto publisher = transport.make_publisher("md");

@@ -13,7 +13,8 @@ class RandomFieldFiller {
  public:
   explicit RandomFieldFiller(std::mt19937_64& rng) : rng_(rng) {}
 
-  void operator()(std::int64_t& v) { v = static_cast<std::int64_t>(rng_() >> 1); }  // non-negative
+  // Any sign: random_record() redraws records whose sizes came out negative.
+  void operator()(std::int64_t& v) { v = static_cast<std::int64_t>(rng_()); }
   void operator()(std::uint64_t& v) { v = rng_(); }
   void operator()(std::uint16_t& v) { v = static_cast<std::uint16_t>(rng_()); }
   void operator()(std::uint8_t& v) { v = static_cast<std::uint8_t>(rng_() % (kMaxDecimalScale + 1)); }
@@ -47,11 +48,12 @@ template <class R>
 R random_record(std::mt19937_64& rng) {
   R record{};
   RandomFieldFiller filler(rng);
-  R::fields(record, filler);
-  if constexpr (requires { record.low; }) {
-    if (record.low > record.high) std::swap(record.low, record.high);
-    if (record.interval_ns == 0) record.interval_ns = 1;
-  }
+  do {
+    R::fields(record, filler);
+    if constexpr (requires { record.low; }) {
+      if (record.low > record.high) std::swap(record.low, record.high);
+    }
+  } while (!record.valid());
   record.header.venue = filler.venue();
   record.header.flags = static_cast<std::uint16_t>(rng() & flags::kAll);
   record.header.instrument_id = rng();
@@ -63,15 +65,24 @@ R random_record(std::mt19937_64& rng) {
 
 inline AnyRecord random_any_record(std::mt19937_64& rng) {
   switch (rng() % 9) {
-    case 0: return random_record<Trade>(rng);
-    case 1: return random_record<Bbo>(rng);
-    case 2: return random_record<BookDelta>(rng);
-    case 3: return random_record<Bar>(rng);
-    case 4: return random_record<Nbbo>(rng);
-    case 5: return random_record<Stats>(rng);
-    case 6: return random_record<Alert>(rng);
-    case 7: return random_record<Status>(rng);
-    default: return random_record<InstrumentDef>(rng);
+    case 0:
+      return random_record<Trade>(rng);
+    case 1:
+      return random_record<Bbo>(rng);
+    case 2:
+      return random_record<BookDelta>(rng);
+    case 3:
+      return random_record<Bar>(rng);
+    case 4:
+      return random_record<Nbbo>(rng);
+    case 5:
+      return random_record<Stats>(rng);
+    case 6:
+      return random_record<Alert>(rng);
+    case 7:
+      return random_record<Status>(rng);
+    default:
+      return random_record<InstrumentDef>(rng);
   }
 }
 

@@ -2,8 +2,8 @@
 
 #include <gtest/gtest.h>
 
-#include <memory>
-#include <string>
+#include <array>
+#include <cstdint>
 
 namespace rtm::msg {
 namespace {
@@ -42,15 +42,29 @@ TEST(SpscRing, WrapsAroundManyTimes) {
 }
 
 TEST(SpscRing, FrontReadsInPlaceUntilPop) {
-  SpscRing<std::string> ring(2);
+  SpscRing<std::array<char, 8>> ring(2);
   EXPECT_EQ(ring.front(), nullptr);
-  ASSERT_TRUE(ring.try_push("first"));
-  ASSERT_TRUE(ring.try_push("second"));
+  ASSERT_TRUE(ring.try_push({'f', 'i', 'r', 's', 't'}));
+  ASSERT_TRUE(ring.try_push({'s', 'e', 'c', 'o', 'n', 'd'}));
   ASSERT_NE(ring.front(), nullptr);
-  EXPECT_EQ(*ring.front(), "first");
-  EXPECT_FALSE(ring.try_push("third")) << "the element being read is not overwritten";
+  EXPECT_STREQ(ring.front()->data(), "first");
+  EXPECT_FALSE(ring.try_push({'t', 'h', 'i', 'r', 'd'})) << "the element being read is not overwritten";
   ring.pop();
-  EXPECT_EQ(*ring.front(), "second");
+  EXPECT_STREQ(ring.front()->data(), "second");
+}
+
+TEST(SpscRing, ElementsAreMovedInAndOut) {
+  struct Payload {
+    std::uint64_t id = 0;
+    double value = 0;
+  };
+  SpscRing<Payload> ring(4);
+  Payload in{7, 1.5};
+  ASSERT_TRUE(ring.try_push(std::move(in)));
+  Payload out;
+  ASSERT_TRUE(ring.try_pop(out));
+  EXPECT_EQ(out.id, 7U);
+  EXPECT_EQ(out.value, 1.5);
 }
 
 }  // namespace

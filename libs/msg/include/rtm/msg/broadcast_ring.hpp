@@ -116,8 +116,8 @@ class BroadcastRing {
   std::atomic<std::uint64_t> protected_from_{0};
 
   alignas(kCacheLine) std::atomic<std::uint64_t> head_{0};  // records published
-  std::uint64_t next_position_ = 0;                          // writer-owned copy of head_
-  std::uint64_t slowest_reader_cache_ = 0;                   // writer-owned
+  std::uint64_t next_position_ = 0;                         // writer-owned copy of head_
+  std::uint64_t slowest_reader_cache_ = 0;                  // writer-owned
 };
 
 class BroadcastRing::Reader {
@@ -140,7 +140,8 @@ class BroadcastRing::Reader {
 
  private:
   friend class BroadcastRing;
-  Reader(const BroadcastRing* ring, ReaderCursor* cursor, std::uint64_t position);
+  Reader(const BroadcastRing* ring, ReaderCursor* cursor, std::uint64_t position,
+         std::unique_ptr<std::uint64_t[]> scratch);
   template <class OnRecord>
   std::size_t poll_lossless(OnRecord& on_record, std::size_t limit);
   template <class OnRecord, class OnGap>
@@ -162,7 +163,8 @@ class BroadcastRing::Reader {
 };
 
 inline PublishStatus BroadcastRing::offer(std::span<const std::byte> record) noexcept {
-  if (record.size() > max_record_size_) [[unlikely]] return PublishStatus::kTooLarge;
+  if (record.size() > max_record_size_) [[unlikely]]
+    return PublishStatus::kTooLarge;
   const std::uint64_t position = next_position_;
   std::uint64_t* const words = slot(position);
   if (lossless_) {
@@ -182,7 +184,7 @@ inline PublishStatus BroadcastRing::offer(std::span<const std::byte> record) noe
     AtomicWord(words[kLengthWord]).store(record.size(), std::memory_order_release);
     const std::size_t whole_words = record.size() / 8;
     for (std::size_t i = 0; i < whole_words; ++i) {
-      std::uint64_t bits;
+      std::uint64_t bits = 0;
       std::memcpy(&bits, record.data() + i * 8, 8);
       AtomicWord(words[kPayloadWord + i]).store(bits, std::memory_order_release);
     }
@@ -242,10 +244,10 @@ std::size_t BroadcastRing::Reader::poll_overwritable(OnRecord& on_record, OnGap&
         scratch_[i] = AtomicWord(words[kPayloadWord + i]).load(std::memory_order_acquire);
       }
       if (sequence.load(std::memory_order_relaxed) == complete) {
-        ++delivered;
-        advance();
         on_record(std::span<const std::byte>(reinterpret_cast<const std::byte*>(scratch_.get()),
                                              static_cast<std::size_t>(length)));
+        ++delivered;
+        advance();
         continue;
       }
     }

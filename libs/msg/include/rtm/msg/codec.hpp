@@ -54,15 +54,24 @@ struct DecodeResult {
 // Encoded size of a record type, 0 for an unknown type.
 constexpr std::size_t encoded_size(RecordType type) noexcept {
   switch (type) {
-    case RecordType::kTrade: return kEncodedSize<Trade>;
-    case RecordType::kBbo: return kEncodedSize<Bbo>;
-    case RecordType::kBookDelta: return kEncodedSize<BookDelta>;
-    case RecordType::kBar: return kEncodedSize<Bar>;
-    case RecordType::kNbbo: return kEncodedSize<Nbbo>;
-    case RecordType::kStats: return kEncodedSize<Stats>;
-    case RecordType::kAlert: return kEncodedSize<Alert>;
-    case RecordType::kStatus: return kEncodedSize<Status>;
-    case RecordType::kInstrumentDef: return kEncodedSize<InstrumentDef>;
+    case RecordType::kTrade:
+      return kEncodedSize<Trade>;
+    case RecordType::kBbo:
+      return kEncodedSize<Bbo>;
+    case RecordType::kBookDelta:
+      return kEncodedSize<BookDelta>;
+    case RecordType::kBar:
+      return kEncodedSize<Bar>;
+    case RecordType::kNbbo:
+      return kEncodedSize<Nbbo>;
+    case RecordType::kStats:
+      return kEncodedSize<Stats>;
+    case RecordType::kAlert:
+      return kEncodedSize<Alert>;
+    case RecordType::kStatus:
+      return kEncodedSize<Status>;
+    case RecordType::kInstrumentDef:
+      return kEncodedSize<InstrumentDef>;
   }
   return 0;
 }
@@ -77,22 +86,24 @@ inline constexpr bool kHeaderLayoutIsWire =
     offsetof(RecordHeader, instrument_id) == 8 && offsetof(RecordHeader, sequence) == 16 &&
     offsetof(RecordHeader, ts_event) == 24 && offsetof(RecordHeader, ts_recv) == 32;
 
-constexpr bool valid_header_fields(const RecordHeader& h) noexcept { return (h.flags & ~flags::kAll) == 0; }
+constexpr bool valid_header_fields(const RecordHeader& h) noexcept {
+  return (h.flags & ~flags::kAll) == 0;
+}
 }  // namespace detail
 
 // Writes the record; length, type and version in the header come from R, not
 // from the caller's header.
 template <Record R>
 EncodeResult encode(const R& record, std::span<std::byte> out) noexcept {
-  constexpr std::size_t size = kEncodedSize<R>;
-  if (out.size() < size) return {EncodeError::kBufferTooSmall, 0};
+  constexpr std::size_t kSize = kEncodedSize<R>;
+  if (out.size() < kSize) return {EncodeError::kBufferTooSmall, 0};
   if (!record.valid() || !detail::valid_header_fields(record.header)) return {EncodeError::kInvalidRecord, 0};
   const RecordHeader& h = record.header;
   detail::WireWriter writer{out.data()};
   if constexpr (detail::kHeaderLayoutIsWire) {
     std::memcpy(out.data(), &h, kHeaderSize);
   }
-  writer(static_cast<std::uint16_t>(size));
+  writer(static_cast<std::uint16_t>(kSize));
   writer(R::kType);
   writer(kSchemaVersion);
   if constexpr (detail::kHeaderLayoutIsWire) {
@@ -106,7 +117,7 @@ EncodeResult encode(const R& record, std::span<std::byte> out) noexcept {
     writer(h.ts_recv);
   }
   R::fields(record, writer);
-  return {EncodeError::kOk, size};
+  return {EncodeError::kOk, kSize};
 }
 
 // Reads and checks the header alone: enough to route or skip a record.
@@ -144,13 +155,13 @@ namespace detail {
 
 template <Record R>
 DecodeResult decode(std::span<const std::byte> in, R& record) noexcept {
-  constexpr std::size_t size = kEncodedSize<R>;
+  constexpr std::size_t kSize = kEncodedSize<R>;
   // Fast path: length, type and version of a well-formed R are one known
   // 32-bit word, checked with a single compare.
-  constexpr std::uint32_t kExpectedPrefix = static_cast<std::uint32_t>(size) |
+  constexpr std::uint32_t kExpectedPrefix = static_cast<std::uint32_t>(kSize) |
                                             (static_cast<std::uint32_t>(R::kType) << 16) |
                                             (static_cast<std::uint32_t>(kSchemaVersion) << 24);
-  if (in.size() < size || detail::load_little_endian<std::uint32_t>(in.data()) != kExpectedPrefix) [[unlikely]] {
+  if (in.size() < kSize || detail::load_little_endian<std::uint32_t>(in.data()) != kExpectedPrefix) [[unlikely]] {
     return detail::explain_header_mismatch(in);
   }
   RecordHeader& h = record.header;
@@ -166,7 +177,7 @@ DecodeResult decode(std::span<const std::byte> in, R& record) noexcept {
   if (!reader.padding_clean || !record.valid() || !detail::valid_header_fields(h)) {
     return {DecodeError::kCorrupt, 0};
   }
-  return {DecodeError::kOk, size};
+  return {DecodeError::kOk, kSize};
 }
 
 // Decodes whatever record type the bytes hold.

@@ -23,7 +23,7 @@ namespace rtm::msg {
 // decimal. Anything else is rejected, and nothing is ever rounded or wrapped.
 struct Decimal {
   std::int64_t mantissa = 0;
-  std::uint8_t scale = 0;
+  std::uint8_t scale = 0;  // 0..18; the functions below treat more as invalid
 };
 
 inline constexpr std::uint8_t kMaxDecimalScale = 18;
@@ -59,12 +59,15 @@ DecimalResult parse_decimal_at_scale(std::string_view text, std::uint8_t scale) 
 DecimalResult rescale(Decimal value, std::uint8_t scale) noexcept;
 
 // Writes the decimal to out (at least kMaxDecimalChars long), returns the
-// number of characters written. Exactly `scale` fraction digits.
+// number of characters written: exactly `scale` fraction digits, or nothing
+// for a scale above 18.
 std::size_t format_decimal(Decimal value, char* out) noexcept;
 std::string to_string(Decimal value);
 
 // Orders by value regardless of scale: 1.50 == 1.5.
 int compare(Decimal a, Decimal b) noexcept;
-inline bool same_value(Decimal a, Decimal b) noexcept { return compare(a, b) == 0; }
+inline bool same_value(Decimal a, Decimal b) noexcept {
+  return compare(a, b) == 0;
+}
 
 }  // namespace rtm::msg

@@ -24,7 +24,9 @@ using InstrumentId = std::uint64_t;
 inline constexpr InstrumentId kNoInstrument = 0;
 
 namespace detail {
-constexpr char ascii_upper(char c) noexcept { return (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c; }
+constexpr char ascii_upper(char c) noexcept {
+  return (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c;
+}
 constexpr std::uint64_t fnv1a_step(std::uint64_t hash, char c) noexcept {
   return (hash ^ static_cast<std::uint8_t>(c)) * 0x100000001b3ULL;
 }

@@ -24,17 +24,20 @@ class InProcessTransport final : public Transport {
   // std::logic_error after.
   void configure_channel(std::string_view channel, BroadcastRingOptions options);
 
-  std::unique_ptr<Publisher> make_publisher(std::string_view channel) override;
-  std::unique_ptr<Subscriber> make_subscriber(std::string_view channel, SubscribeOptions options) override;
+  std::unique_ptr<Publisher> make_publisher(std::string_view name) override;
+  std::unique_ptr<Subscriber> make_subscriber(std::string_view name, SubscribeOptions options) override;
+
+  // Shared with the channel's publisher and subscribers, which may outlive
+  // the transport.
+  struct Channel;
 
  private:
-  struct Channel;
-  Channel& channel(std::string_view name);
+  std::shared_ptr<Channel> channel(std::string_view name);
 
   BroadcastRingOptions defaults_;
   std::mutex mutex_;
   std::map<std::string, BroadcastRingOptions, std::less<>> configured_;
-  std::map<std::string, std::unique_ptr<Channel>, std::less<>> channels_;
+  std::map<std::string, std::shared_ptr<Channel>, std::less<>> channels_;
 };
 
 }  // namespace rtm::msg

@@ -70,7 +70,9 @@ struct Padding {
 enum class Aggressor : std::uint8_t { kUnknown = 0, kBuy = 1, kSell = 2 };
 enum class BookSide : std::uint8_t { kBid = 1, kAsk = 2 };
 
-constexpr bool valid_scale(std::uint8_t scale) noexcept { return scale <= kMaxDecimalScale; }
+constexpr bool valid_scale(std::uint8_t scale) noexcept {
+  return scale <= kMaxDecimalScale;
+}
 
 struct Trade {
   static constexpr RecordType kType = RecordType::kTrade;
@@ -107,8 +109,7 @@ struct Bbo {
 
   template <class Self, class Visitor>
   static constexpr void fields(Self& r, Visitor& v) {
-    v(r.bid_price), v(r.bid_size), v(r.ask_price), v(r.ask_size), v(r.price_scale), v(r.size_scale),
-        v(Padding<6>{});
+    v(r.bid_price), v(r.bid_size), v(r.ask_price), v(r.ask_size), v(r.price_scale), v(r.size_scale), v(Padding<6>{});
   }
   friend constexpr bool operator==(const Bbo&, const Bbo&) = default;
   [[nodiscard]] constexpr bool valid() const noexcept {
@@ -135,8 +136,8 @@ struct BookDelta {
   }
   friend constexpr bool operator==(const BookDelta&, const BookDelta&) = default;
   [[nodiscard]] constexpr bool valid() const noexcept {
-    return (side == BookSide::kBid || side == BookSide::kAsk) && valid_scale(price_scale) &&
-           valid_scale(size_scale) && size >= 0;
+    return (side == BookSide::kBid || side == BookSide::kAsk) && valid_scale(price_scale) && valid_scale(size_scale) &&
+           size >= 0;
   }
 };
 
@@ -166,8 +167,8 @@ struct Bar {
   }
   friend constexpr bool operator==(const Bar&, const Bar&) = default;
   [[nodiscard]] constexpr bool valid() const noexcept {
-    return interval_ns > 0 && valid_scale(price_scale) && valid_scale(size_scale) && volume >= 0 &&
-           buy_volume >= 0 && sell_volume >= 0 && low <= high;
+    return interval_ns > 0 && valid_scale(price_scale) && valid_scale(size_scale) && volume >= 0 && buy_volume >= 0 &&
+           sell_volume >= 0 && low <= high;
   }
 };
 
@@ -191,14 +192,13 @@ struct Nbbo {
 
   template <class Self, class Visitor>
   static constexpr void fields(Self& r, Visitor& v) {
-    v(r.bid_price), v(r.bid_size), v(r.ask_price), v(r.ask_size), v(r.bid_venue), v(r.ask_venue),
-        v(r.price_scale), v(r.size_scale), v(r.condition), v(r.venues_included), v(r.venues_excluded_mask),
-        v(Padding<6>{});
+    v(r.bid_price), v(r.bid_size), v(r.ask_price), v(r.ask_size), v(r.bid_venue), v(r.ask_venue), v(r.price_scale),
+        v(r.size_scale), v(r.condition), v(r.venues_included), v(r.venues_excluded_mask), v(Padding<6>{});
   }
   friend constexpr bool operator==(const Nbbo&, const Nbbo&) = default;
   [[nodiscard]] constexpr bool valid() const noexcept {
-    return condition <= NbboCondition::kEmpty && valid_scale(price_scale) && valid_scale(size_scale) &&
-           bid_size >= 0 && ask_size >= 0;
+    return condition <= NbboCondition::kEmpty && valid_scale(price_scale) && valid_scale(size_scale) && bid_size >= 0 &&
+           ask_size >= 0;
   }
 };
 
@@ -217,8 +217,8 @@ struct Stats {
 
   template <class Self, class Visitor>
   static constexpr void fields(Self& r, Visitor& v) {
-    v(r.last_price), v(r.window_ns), v(r.change_bps), v(r.realized_volatility), v(r.spread_bps),
-        v(r.book_imbalance), v(r.trades_per_second), v(r.price_scale), v(Padding<7>{});
+    v(r.last_price), v(r.window_ns), v(r.change_bps), v(r.realized_volatility), v(r.spread_bps), v(r.book_imbalance),
+        v(r.trades_per_second), v(r.price_scale), v(Padding<7>{});
   }
   friend constexpr bool operator==(const Stats&, const Stats&) = default;
   [[nodiscard]] constexpr bool valid() const noexcept { return valid_scale(price_scale) && window_ns >= 0; }

@@ -25,8 +25,8 @@ inline constexpr std::size_t kCacheLine = 64;
 // ring is full.
 template <class T>
 class SpscRing {
-  static_assert(std::is_nothrow_copy_assignable_v<T> || std::is_nothrow_move_assignable_v<T>,
-                "ring elements must be assignable without throwing");
+  static_assert(std::is_nothrow_copy_assignable_v<T> && std::is_nothrow_move_assignable_v<T>,
+                "ring elements must be copied and moved without throwing or allocating");
 
  public:
   // capacity is rounded up to a power of two.
@@ -40,16 +40,10 @@ class SpscRing {
 
   // False when full: back-pressure, not an error.
   bool try_push(const T& value) noexcept {
-    const std::uint64_t write = write_position_;
-    if (write - read_index_cache_ == capacity_) {
-      read_index_cache_ = read_index_.load(std::memory_order_acquire);
-      if (write - read_index_cache_ == capacity_) return false;
-    }
-    Slot& slot = slots_[write & mask_];
-    slot.value = value;
-    slot.sequence.store(write + 1, std::memory_order_release);
-    write_position_ = write + 1;
-    return true;
+    return emplace_with([&value](T& slot) { slot = value; });
+  }
+  bool try_push(T&& value) noexcept {
+    return emplace_with([&value](T& slot) { slot = std::move(value); });
   }
 
   // False when empty.
@@ -77,11 +71,25 @@ class SpscRing {
   [[nodiscard]] std::size_t capacity() const noexcept { return capacity_; }
 
  private:
+  template <class Assign>
+  bool emplace_with(Assign&& assign) noexcept {
+    const std::uint64_t write = write_position_;
+    if (write - read_index_cache_ >= capacity_) {
+      read_index_cache_ = read_index_.load(std::memory_order_acquire);
+      if (write - read_index_cache_ >= capacity_) return false;
+    }
+    Slot& slot = slots_[write & mask_];
+    assign(slot.value);
+    slot.sequence.store(write + 1, std::memory_order_release);
+    write_position_ = write + 1;
+    return true;
+  }
+
   // A slot never straddles two cache lines: small ones are packed at a power
   // of two, large ones start on a line of their own.
-  static constexpr std::size_t kSlotAlignment =
-      std::bit_ceil(sizeof(T) + sizeof(std::uint64_t)) < kCacheLine ? std::bit_ceil(sizeof(T) + sizeof(std::uint64_t))
-                                                                     : kCacheLine;
+  static constexpr std::size_t kSlotAlignment = std::bit_ceil(sizeof(T) + sizeof(std::uint64_t)) < kCacheLine
+                                                    ? std::bit_ceil(sizeof(T) + sizeof(std::uint64_t))
+                                                    : kCacheLine;
   struct alignas(kSlotAlignment) Slot {
     T value{};
     std::atomic<std::uint64_t> sequence{0};  // position + 1 once the element at position is written

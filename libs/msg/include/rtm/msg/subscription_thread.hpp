@@ -1,7 +1,9 @@
 #pragma once
 
 #include <cstddef>
+#include <exception>
 #include <memory>
+#include <mutex>
 #include <thread>
 
 #include "rtm/msg/idle_strategy.hpp"
@@ -11,7 +13,9 @@ namespace rtm::msg {
 
 // Subscribes with a handler instead of polling: a thread of its own polls the
 // subscriber and calls the handler for each record, backing off when idle.
-// Destruction (or stop()) ends the thread after the poll in progress.
+// Destruction (or stop()) ends the thread after the poll in progress; stop()
+// must not be called from inside the handler. A handler that throws ends the
+// thread; error() then holds the exception.
 class SubscriptionThread {
  public:
   struct Options {
@@ -27,10 +31,13 @@ class SubscriptionThread {
   SubscriptionThread& operator=(const SubscriptionThread&) = delete;
 
   void stop();
+  [[nodiscard]] std::exception_ptr error() const;
 
  private:
   std::unique_ptr<Subscriber> subscriber_;
-  std::jthread thread_;
+  mutable std::mutex error_mutex_;
+  std::exception_ptr error_;
+  std::jthread thread_;  // last: started after, and stopped before, the members it uses
 };
 
 }  // namespace rtm::msg

@@ -16,21 +16,26 @@ namespace rtm::msg::detail {
 
 template <class T>
 constexpr std::size_t wire_size_of() {
-  if constexpr (std::is_enum_v<T>) return sizeof(std::underlying_type_t<T>);
-  else return sizeof(T);
+  if constexpr (std::is_enum_v<T>)
+    return sizeof(std::underlying_type_t<T>);
+  else
+    return sizeof(T);
 }
 
 template <class T>
 inline auto to_little_endian(T value) noexcept {
   using U = std::conditional_t<sizeof(T) == 1, std::uint8_t,
-            std::conditional_t<sizeof(T) == 2, std::uint16_t,
-            std::conditional_t<sizeof(T) == 4, std::uint32_t, std::uint64_t>>>;
+                               std::conditional_t<sizeof(T) == 2, std::uint16_t,
+                                                  std::conditional_t<sizeof(T) == 4, std::uint32_t, std::uint64_t>>>;
   static_assert(sizeof(U) == sizeof(T));
   U bits = std::bit_cast<U>(value);
   if constexpr (std::endian::native == std::endian::big && sizeof(U) > 1) {
-    if constexpr (sizeof(U) == 2) bits = __builtin_bswap16(bits);
-    else if constexpr (sizeof(U) == 4) bits = __builtin_bswap32(bits);
-    else bits = __builtin_bswap64(bits);
+    if constexpr (sizeof(U) == 2)
+      bits = __builtin_bswap16(bits);
+    else if constexpr (sizeof(U) == 4)
+      bits = __builtin_bswap32(bits);
+    else
+      bits = __builtin_bswap64(bits);
   }
   return bits;
 }
@@ -115,8 +120,8 @@ struct WireReader {
     // Two overlapping 4-byte loads straight from the input: copying N bytes
     // into a zeroed word first would stall on store forwarding.
     if constexpr (N >= 4) {
-      std::uint32_t head;
-      std::uint32_t tail;
+      std::uint32_t head = 0;
+      std::uint32_t tail = 0;
       std::memcpy(&head, in, 4);
       std::memcpy(&tail, in + N - 4, 4);
       padding_clean &= (head | tail) == 0;
