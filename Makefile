@@ -26,7 +26,8 @@ build: deps
 run: build
 	./build/release/services/rtm/rtm run $(RUN_ARGS)
 
-test: test-asan test-tsan
+# TSan first, so that the last summary printed is the whole suite's.
+test: test-tsan test-asan
 
 test-asan: deps
 	cmake --preset debug >/dev/null
