@@ -30,27 +30,9 @@ DecodeResult decode(std::span<const std::byte> in, AnyRecord& record) noexcept {
   RecordHeader header;
   const DecodeResult result = detail::read_header(in, header);
   if (!result.ok()) return result;
-  switch (header.type) {
-    case RecordType::kTrade:
-      return decode_as<Trade>(in, record);
-    case RecordType::kBbo:
-      return decode_as<Bbo>(in, record);
-    case RecordType::kBookDelta:
-      return decode_as<BookDelta>(in, record);
-    case RecordType::kBar:
-      return decode_as<Bar>(in, record);
-    case RecordType::kNbbo:
-      return decode_as<Nbbo>(in, record);
-    case RecordType::kStats:
-      return decode_as<Stats>(in, record);
-    case RecordType::kAlert:
-      return decode_as<Alert>(in, record);
-    case RecordType::kStatus:
-      return decode_as<Status>(in, record);
-    case RecordType::kInstrumentDef:
-      return decode_as<InstrumentDef>(in, record);
-  }
-  return {DecodeError::kUnknownType, 0};  // read_header has already refused unknown types
+  DecodeResult typed;
+  detail::visit_record_type(header.type, [&]<class R>() { typed = decode_as<R>(in, record); });
+  return typed;
 }
 
 }  // namespace rtm::msg

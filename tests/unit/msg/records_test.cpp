@@ -61,18 +61,20 @@ TEST(Names, EveryEnumValueHasItsOwnName) {
   expect_distinct_names({StatusCode::kConnected, StatusCode::kDisconnected, StatusCode::kGap, StatusCode::kResync,
                          StatusCode::kChecksumFailure, StatusCode::kCrossedBook, StatusCode::kStaleFeed,
                          StatusCode::kBookReady});
-  expect_distinct_names({AlertRule::kPriceMove, AlertRule::kVolumeSpike, AlertRule::kWideSpread,
-                         AlertRule::kStaleFeed, AlertRule::kCrossedMarket});
+  expect_distinct_names({AlertRule::kPriceMove, AlertRule::kVolumeSpike, AlertRule::kWideSpread, AlertRule::kStaleFeed,
+                         AlertRule::kCrossedMarket});
   expect_distinct_names({Severity::kInfo, Severity::kWarning, Severity::kCritical});
   expect_distinct_names({DecodeError::kTruncated, DecodeError::kBadLength, DecodeError::kWrongVersion,
                          DecodeError::kUnknownType, DecodeError::kTypeMismatch, DecodeError::kCorrupt});
-  expect_distinct_names({PublishStatus::kOk, PublishStatus::kBackPressured, PublishStatus::kTooLarge,
-                         PublishStatus::kClosed});
+  expect_distinct_names(
+      {PublishStatus::kOk, PublishStatus::kBackPressured, PublishStatus::kTooLarge, PublishStatus::kClosed});
   EXPECT_EQ(to_string(static_cast<RecordType>(200)), "unknown");
 }
 
 TEST(BackoffIdle, SleepsOnceItsSpinsAndYieldsAreSpent) {
-  BackoffIdle idle({.spins = 2, .yields = 2, .min_sleep = std::chrono::microseconds(500),
+  BackoffIdle idle({.spins = 2,
+                    .yields = 2,
+                    .min_sleep = std::chrono::microseconds(500),
                     .max_sleep = std::chrono::microseconds(500)});
   for (int i = 0; i < 4; ++i) idle.idle(0);  // spins and yields
   const auto before = std::chrono::steady_clock::now();

@@ -6,6 +6,8 @@
 #include <cstring>
 #include <span>
 #include <string_view>
+#include <utility>
+#include <variant>
 
 #include "rtm/msg/detail/wire.hpp"
 #include "rtm/msg/records.hpp"
@@ -51,29 +53,25 @@ struct DecodeResult {
   [[nodiscard]] bool ok() const noexcept { return error == DecodeError::kOk; }
 };
 
+namespace detail {
+// Calls visit.template operator()<R>() for the record type R whose kType is
+// `type`, over every alternative of AnyRecord; false if there is none. Adding
+// a record type to AnyRecord is all it takes to make the codec know it.
+template <class Visit, class... Rs>
+constexpr bool visit_record_type(RecordType type, Visit&& visit, std::variant<Rs...>* /*type list*/) {
+  return ((type == Rs::kType ? (visit.template operator()<Rs>(), true) : false) || ...);
+}
+template <class Visit>
+constexpr bool visit_record_type(RecordType type, Visit&& visit) {
+  return visit_record_type(type, std::forward<Visit>(visit), static_cast<AnyRecord*>(nullptr));
+}
+}  // namespace detail
+
 // Encoded size of a record type, 0 for an unknown type.
 constexpr std::size_t encoded_size(RecordType type) noexcept {
-  switch (type) {
-    case RecordType::kTrade:
-      return kEncodedSize<Trade>;
-    case RecordType::kBbo:
-      return kEncodedSize<Bbo>;
-    case RecordType::kBookDelta:
-      return kEncodedSize<BookDelta>;
-    case RecordType::kBar:
-      return kEncodedSize<Bar>;
-    case RecordType::kNbbo:
-      return kEncodedSize<Nbbo>;
-    case RecordType::kStats:
-      return kEncodedSize<Stats>;
-    case RecordType::kAlert:
-      return kEncodedSize<Alert>;
-    case RecordType::kStatus:
-      return kEncodedSize<Status>;
-    case RecordType::kInstrumentDef:
-      return kEncodedSize<InstrumentDef>;
-  }
-  return 0;
+  std::size_t size = 0;
+  detail::visit_record_type(type, [&size]<class R>() { size = kEncodedSize<R>; });
+  return size;
 }
 
 namespace detail {
