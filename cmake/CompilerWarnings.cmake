@@ -11,3 +11,14 @@ function(rtm_target_warnings target)
   endif()
   target_compile_options(${target} PRIVATE ${warnings})
 endfunction()
+
+# rtm_target_simd(<target>): simdjson's On-Demand parser is compiled into the
+# caller and picks its kernel at compile time; without these flags x86-64
+# gets the scalar fallback. SSE4.2 + PCLMUL (simdjson's "westmere" kernel)
+# run on every x86-64 CPU of the last decade; -march=native builds (the bench
+# preset) get the widest kernel the machine has.
+function(rtm_target_simd target)
+  if(CMAKE_SYSTEM_PROCESSOR MATCHES "x86_64|AMD64" AND NOT CMAKE_CXX_FLAGS MATCHES "-march")
+    target_compile_options(${target} PRIVATE -msse4.2 -mpclmul -mpopcnt)
+  endif()
+endfunction()

@@ -15,11 +15,11 @@ build_packages=(
   # toolchain
   g++ cmake ninja-build ccache pkg-config make python3
   # libraries (Boost 1.81 is packaged beside the default 1.74; rtm uses 1.81)
-  libboost1.81-dev
+  libboost1.81-dev libboost-json1.81-dev libsimdjson-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev
   # competitors measured beside rtm in the benchmarks
-  libflatbuffers-dev flatbuffers-compiler libreaderwriterqueue-dev
+  libflatbuffers-dev flatbuffers-compiler libreaderwriterqueue-dev rapidjson-dev
 )
 lint_packages=(clang-format clang-tidy)
 

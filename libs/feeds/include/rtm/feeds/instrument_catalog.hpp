@@ -1,0 +1,68 @@
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+#include "rtm/msg/ids.hpp"
+#include "rtm/msg/instrument_registry.hpp"
+
+namespace rtm::feeds {
+
+struct InstrumentSpec {
+  msg::Venue venue = msg::Venue::kUnknown;
+  std::string symbol;     // the venue's own symbol: BTCUSDT, BTC-USD, BTC/USD
+  std::string canonical;  // the cross-venue symbol it is consolidated under: BTC-USD
+  std::uint8_t price_scale = 8;
+  std::uint8_t size_scale = 8;
+  std::int64_t tick_size = 0;  // at price_scale; 0 when unknown
+  std::int64_t lot_size = 0;   // at size_scale; 0 when unknown
+};
+
+// An instrument as ingest tracks it: its definition, its id and the next
+// sequence number its records get.
+struct Instrument {
+  InstrumentSpec spec;
+  msg::InstrumentId id = msg::kNoInstrument;
+  std::uint64_t next_sequence = 1;
+};
+
+// The instruments a process knows, by venue and venue symbol. Configured
+// instruments come with their scales; an instrument first seen in a feed is
+// added with the catalog's default scales (8 and 8, enough for every spot
+// pair these venues list) and a derived canonical symbol. Lookups by symbol
+// allocate nothing. Not thread-safe: one catalog per ingest thread.
+class InstrumentCatalog {
+ public:
+  // Throws std::invalid_argument when the instrument's id collides with
+  // another instrument's.
+  Instrument& add(InstrumentSpec spec);
+  [[nodiscard]] Instrument* find(msg::Venue venue, std::string_view symbol) noexcept;
+  Instrument& find_or_add(msg::Venue venue, std::string_view symbol);
+  [[nodiscard]] const Instrument* find(msg::InstrumentId id) const noexcept;
+
+  // "binance:BTCUSDT"; "unknown:<id>" for an id the catalog has not seen.
+  [[nodiscard]] std::string name(msg::InstrumentId id) const;
+
+  // The canonical symbol an unconfigured instrument gets: BTCUSDT -> BTC-USDT,
+  // BTC/USD -> BTC-USD, BTC-USD stays.
+  static std::string derive_canonical(msg::Venue venue, std::string_view symbol);
+
+ private:
+  struct SymbolHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+  };
+  using SymbolMap = std::unordered_map<std::string, Instrument*, SymbolHash, std::equal_to<>>;
+
+  std::deque<Instrument> instruments_;  // stable addresses
+  std::unordered_map<std::uint16_t, SymbolMap> by_venue_;
+  std::unordered_map<msg::InstrumentId, Instrument*> by_id_;
+  msg::InstrumentRegistry registry_;
+};
+
+}  // namespace rtm::feeds

@@ -1,0 +1,76 @@
+#pragma once
+
+// Helpers the venue adapters share for reading simdjson On-Demand values into
+// rtm's exact types. Private to libs/feeds.
+#include <simdjson.h>
+
+#include <cstdint>
+#include <cstring>
+#include <string_view>
+
+#include "rtm/feeds/frame.hpp"
+#include "rtm/msg/decimal.hpp"
+
+namespace rtm::feeds::detail {
+
+namespace od = simdjson::ondemand;
+
+inline simdjson::padded_string_view padded(PaddedFrame frame) noexcept {
+  return simdjson::padded_string_view(frame.text.data(), frame.text.size(), frame.text.size() + kFramePadding);
+}
+
+// The key of a field as written (no unescaping: the keys adapters look for
+// contain no escapes, so an escaped key simply matches none of them).
+inline std::string_view key_of(od::field& field) noexcept {
+  const char* start = field.key().raw();
+  const char* end = static_cast<const char*>(std::memchr(start, '"', 256));
+  return end == nullptr ? std::string_view() : std::string_view(start, static_cast<std::size_t>(end - start));
+}
+
+// The text of a JSON string that holds a number ("16500.10"), straight from
+// the frame: no unescaping copy, since a decimal has nothing to unescape (a
+// backslash would fail the decimal parse that follows).
+inline bool number_string(od::value value, std::string_view& out) noexcept {
+  std::string_view token = value.raw_json_token();
+  while (!token.empty() && token.back() != '"') token.remove_suffix(1);  // trailing whitespace
+  if (token.size() < 2 || token.front() != '"') return false;
+  out = token.substr(1, token.size() - 2);
+  return true;
+}
+
+// The text of a JSON number (Kraken's prices), kept as text so that it stays
+// exact: 0.5117 becomes 5117 at scale 4, never the nearest double.
+inline bool number_token(od::value value, std::string_view& out) noexcept {
+  std::string_view token = value.raw_json_token();
+  while (!token.empty() && (token.back() == ' ' || token.back() == '\n' || token.back() == '\r' ||
+                            token.back() == '\t')) {
+    token.remove_suffix(1);
+  }
+  if (token.empty() || token.front() == '"' || token.front() == '{' || token.front() == '[') return false;
+  out = token;
+  return true;
+}
+
+// A decimal's text at a fixed scale; false if malformed, out of range or
+// finer than the scale.
+inline bool to_mantissa(std::string_view text, std::uint8_t scale, std::int64_t& out) noexcept {
+  const msg::DecimalResult parsed = msg::parse_decimal_at_scale(text, scale);
+  out = parsed.value.mantissa;
+  return parsed.ok();
+}
+
+inline bool unsigned_integer(od::value value, std::uint64_t& out) noexcept {
+  return value.get_uint64().get(out) == simdjson::SUCCESS;
+}
+
+inline bool string_value(od::value value, std::string_view& out) noexcept {
+  return value.get_string().get(out) == simdjson::SUCCESS;
+}
+
+constexpr std::int64_t kNanosPerMilli = 1'000'000;
+
+// "2014-11-07T08:19:27.028459Z" (RFC 3339, UTC, any number of fraction
+// digits, up to nanoseconds) to ns since the epoch.
+bool parse_rfc3339(std::string_view text, std::int64_t& ns) noexcept;
+
+}  // namespace rtm::feeds::detail

@@ -1,0 +1,50 @@
+#include "rtm/feeds/venue_adapter.hpp"
+
+namespace rtm::feeds {
+
+void VenueAdapter::emit_status(Instrument& instrument, msg::StatusCode code, std::string_view detail,
+                               std::int64_t ts_recv, std::uint64_t expected, std::uint64_t received) {
+  msg::Status status;
+  status.code = code;
+  status.expected_sequence = expected;
+  status.received_sequence = received;
+  // Too long or unprintable details are cut rather than lost entirely.
+  if (!status.detail.assign(detail)) status.detail.assign(detail.substr(0, status.detail.chars.size()));
+  emit(status, instrument, ts_recv, ts_recv);
+}
+
+void VenueAdapter::apply_levels(Instrument& instrument, OrderBook& book, std::span<const BookLevelUpdate> levels,
+                                bool snapshot, std::int64_t ts_event, std::int64_t ts_recv) {
+  if (snapshot) book.clear();
+  for (std::size_t i = 0; i < levels.size(); ++i) {
+    const BookLevelUpdate& level = levels[i];
+    book.apply(level.side, level.price, level.size);
+    msg::BookDelta delta;
+    delta.side = level.side;
+    delta.price = level.price;
+    delta.size = level.size;
+    delta.price_scale = instrument.spec.price_scale;
+    delta.size_scale = instrument.spec.size_scale;
+    std::uint16_t flags = 0;
+    if (snapshot && i == 0) flags |= msg::flags::kSnapshotBegin;
+    if (i + 1 == levels.size()) flags |= msg::flags::kEndOfBatch | (snapshot ? msg::flags::kSnapshotEnd : 0);
+    emit(delta, instrument, ts_event, ts_recv, flags);
+  }
+}
+
+void VenueAdapter::start_resync(Instrument& instrument, BookState& state, msg::StatusCode reason,
+                                std::string_view detail, std::int64_t ts_recv, std::uint64_t expected,
+                                std::uint64_t received) {
+  switch (reason) {
+    case msg::StatusCode::kGap: ++counters_.gaps; break;
+    case msg::StatusCode::kChecksumFailure: ++counters_.checksum_failures; break;
+    case msg::StatusCode::kCrossedBook: ++counters_.crossed_books; break;
+    default: break;
+  }
+  emit_status(instrument, reason, detail, ts_recv, expected, received);
+  state = BookState::kStale;
+  emit_status(instrument, msg::StatusCode::kResync, "book stale until a fresh snapshot", ts_recv);
+  request_resync(instrument.spec.symbol);
+}
+
+}  // namespace rtm::feeds
