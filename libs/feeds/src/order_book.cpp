@@ -8,8 +8,20 @@ namespace {
 // update near the top moves only the levels above it.
 template <class WorseFirst>
 void set_level(std::vector<PriceLevel>& side, std::int64_t price, std::int64_t size, WorseFirst worse_first) {
-  const auto position = std::lower_bound(side.begin(), side.end(), price,
-                                         [&](const PriceLevel& level, std::int64_t p) { return worse_first(level.price, p); });
+  // Most updates are within a few levels of the top: walk down from the back
+  // first (predictable branches, one cache line) and binary-search the rest
+  // only for a level deeper than that.
+  constexpr int kLinearSteps = 16;
+  auto position = side.end();
+  int steps = 0;
+  while (position != side.begin() && !worse_first((position - 1)->price, price)) {
+    --position;
+    if (++steps == kLinearSteps) {
+      position = std::lower_bound(side.begin(), position, price,
+                                  [&](const PriceLevel& level, std::int64_t p) { return worse_first(level.price, p); });
+      break;
+    }
+  }
   const bool exists = position != side.end() && position->price == price;
   if (size == 0) {
     if (exists) side.erase(position);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <charconv>
 #include <cstring>
 #include <limits>
@@ -46,6 +47,73 @@ DecimalResult scaled_result(bool negative, std::uint64_t magnitude, std::int64_t
   std::uint64_t mantissa = 0;
   if (!scale_up(magnitude, exponent, mantissa)) return {{}, DecimalError::kOverflow};
   return signed_result(negative, mantissa, scale);
+}
+
+// Eight ASCII digits at p as a number (Lemire's SWAR conversion), or false
+// if any of the eight bytes is not a digit. Little-endian only.
+inline bool eight_digits(const char* p, std::uint64_t& out) noexcept {
+  std::uint64_t chunk = 0;
+  std::memcpy(&chunk, p, 8);
+  const bool all_digits = ((chunk & 0xF0F0F0F0F0F0F0F0ULL) |
+                           (((chunk + 0x0606060606060606ULL) & 0xF0F0F0F0F0F0F0F0ULL) >> 4)) == 0x3333333333333333ULL;
+  if (!all_digits) return false;
+  chunk -= 0x3030303030303030ULL;
+  chunk = (chunk * 10) + (chunk >> 8);
+  out = (((chunk & 0x000000FF000000FFULL) * (100 + (1000000ULL << 32))) +
+         (((chunk >> 16) & 0x000000FF000000FFULL) * (1 + (10000ULL << 32)))) >>
+        32;
+  return true;
+}
+
+inline bool is_digit(char c) noexcept { return static_cast<unsigned char>(c - '0') < 10; }
+
+// The common case, fast: -?digits(.digits)? with at most 19 digits in all,
+// which cannot overflow 64 bits while accumulating. The fraction (venues
+// write eight digits) goes eight at a time. Returns false to hand anything
+// else (exponents, long numbers, every error) to the general parser.
+bool parse_plain(std::string_view text, std::int64_t target_scale, DecimalResult& out) noexcept {
+  const char* p = text.data();
+  const char* const end = p + text.size();
+  const bool negative = p != end && *p == '-';
+  if (negative) ++p;
+  std::uint64_t value = 0;
+  const char* const integer_start = p;
+  for (; p != end && is_digit(*p); ++p) value = value * 10 + static_cast<std::uint64_t>(*p - '0');
+  const std::ptrdiff_t integer_digits = p - integer_start;
+  if (integer_digits == 0 || integer_digits > 19) return false;
+  std::int64_t fraction_digits = 0;
+  if (p != end && *p == '.') {
+    const char* const fraction_start = ++p;
+    std::uint64_t eight = 0;
+    if constexpr (std::endian::native == std::endian::little) {
+      if (end - p >= 8 && eight_digits(p, eight)) {
+        value = value * 100'000'000 + eight;
+        p += 8;
+      }
+    }
+    for (; p != end && is_digit(*p); ++p) value = value * 10 + static_cast<std::uint64_t>(*p - '0');
+    fraction_digits = p - fraction_start;
+    if (fraction_digits == 0 || integer_digits + fraction_digits > 19) return false;
+  }
+  if (p != end) return false;  // an exponent or junk
+
+  std::int64_t scale = target_scale;
+  if (scale < 0) {
+    if (fraction_digits > kMaxDecimalScale) return false;
+    scale = fraction_digits;
+  } else if (fraction_digits > scale) {
+    const std::uint64_t divisor = kPow10[static_cast<std::size_t>(fraction_digits - scale)];
+    if (value % divisor != 0) {
+      out = {{}, DecimalError::kInexact};
+      return true;
+    }
+    value /= divisor;
+  } else if (!scale_up(value, scale - fraction_digits, value)) {
+    return false;
+  }
+  if (value > kMaxPositive + (negative ? 1 : 0)) return false;
+  out = signed_result(negative, value, scale);
+  return true;
 }
 
 // Grammar: -?digits(.digits)?([eE][+-]?digits)?
@@ -132,12 +200,14 @@ DecimalResult parse(std::string_view text, std::int64_t target_scale) noexcept {
 }  // namespace
 
 DecimalResult parse_decimal(std::string_view text) noexcept {
-  return parse(text, -1);
+  DecimalResult result;
+  return parse_plain(text, -1, result) ? result : parse(text, -1);
 }
 
 DecimalResult parse_decimal_at_scale(std::string_view text, std::uint8_t scale) noexcept {
   if (scale > kMaxDecimalScale) return {{}, DecimalError::kScaleTooLarge};
-  return parse(text, scale);
+  DecimalResult result;
+  return parse_plain(text, scale, result) ? result : parse(text, scale);
 }
 
 DecimalResult rescale(Decimal value, std::uint8_t scale) noexcept {
