@@ -33,11 +33,12 @@ FrameSet make_trades() {
     const std::int64_t price = 6'500'000'000'000 + static_cast<std::int64_t>(rng() % 100'000'000);
     const std::int64_t size = 1 + static_cast<std::int64_t>(rng() % 500'000'000);
     char frame[512];
-    std::snprintf(frame, sizeof(frame),
-                  R"({"e":"trade","E":%llu,"s":"BTCUSDT","t":%zu,"p":"%s","q":"%s","b":%llu,"a":%llu,"T":%llu,"m":%s,"M":true})",
-                  1700000000000ULL + i, 3000000000 + i, decimal(price).c_str(), decimal(size).c_str(),
-                  static_cast<unsigned long long>(rng() % 100000000000), static_cast<unsigned long long>(rng() % 100000000000),
-                  1700000000000ULL + i, (rng() & 1) != 0 ? "true" : "false");
+    std::snprintf(
+        frame, sizeof(frame),
+        R"({"e":"trade","E":%llu,"s":"BTCUSDT","t":%zu,"p":"%s","q":"%s","b":%llu,"a":%llu,"T":%llu,"m":%s,"M":true})",
+        1700000000000ULL + i, 3000000000 + i, decimal(price).c_str(), decimal(size).c_str(),
+        static_cast<unsigned long long>(rng() % 100000000000), static_cast<unsigned long long>(rng() % 100000000000),
+        1700000000000ULL + i, (rng() & 1) != 0 ? "true" : "false");
     frames.add(frame);
   }
   return frames;
@@ -49,14 +50,14 @@ FrameSet make_depth() {
   FrameSet frames;
   std::uint64_t update_id = 1001;
   for (std::size_t i = 0; i < kFrames; ++i) {
-    std::string frame = R"({"e":"depthUpdate","E":)" + std::to_string(1700000000000ULL + i) +
-                        R"(,"s":"BTCUSDT","U":)" + std::to_string(update_id) + R"(,"u":)" +
-                        std::to_string(update_id + 3) + R"(,"b":[)";
+    std::string frame = R"({"e":"depthUpdate","E":)" + std::to_string(1700000000000ULL + i) + R"(,"s":"BTCUSDT","U":)" +
+                        std::to_string(update_id) + R"(,"u":)" + std::to_string(update_id + 3) + R"(,"b":[)";
     update_id += 4;
     for (int side = 0; side < 2; ++side) {
       for (int l = 0; l < kLevelsPerSide; ++l) {
         const auto ticks = static_cast<std::int64_t>(rng() % 50);
-        const std::int64_t price = side == 0 ? 6'499'900'000'000 - ticks * 1'000'000 : 6'500'100'000'000 + ticks * 1'000'000;
+        const std::int64_t price =
+            side == 0 ? 6'499'900'000'000 - ticks * 1'000'000 : 6'500'100'000'000 + ticks * 1'000'000;
         const std::int64_t size = rng() % 5 == 0 ? 0 : static_cast<std::int64_t>(rng() % 500'000'000);
         frame += (l == 0 ? "" : ",");
         frame += "[\"" + decimal(price) + "\",\"" + decimal(size) + "\"]";
@@ -129,14 +130,22 @@ void BM_BinanceBareSimdjsonTrade(benchmark::State& state) {
       std::string_view key;
       if (field.unescaped_key().get(key) != simdjson::SUCCESS) break;
       auto value = field.value();
-      if (key == "e") failures += value.get_string().get(t.type) != simdjson::SUCCESS;
-      else if (key == "s") failures += value.get_string().get(t.symbol) != simdjson::SUCCESS;
-      else if (key == "p") failures += value.get_string().get(t.price) != simdjson::SUCCESS;
-      else if (key == "q") failures += value.get_string().get(t.quantity) != simdjson::SUCCESS;
-      else if (key == "E") failures += value.get_uint64().get(t.event_time) != simdjson::SUCCESS;
-      else if (key == "t") failures += value.get_uint64().get(t.trade_id) != simdjson::SUCCESS;
-      else if (key == "T") failures += value.get_uint64().get(t.trade_time) != simdjson::SUCCESS;
-      else if (key == "m") failures += value.get_bool().get(t.maker) != simdjson::SUCCESS;
+      if (key == "e")
+        failures += value.get_string().get(t.type) != simdjson::SUCCESS;
+      else if (key == "s")
+        failures += value.get_string().get(t.symbol) != simdjson::SUCCESS;
+      else if (key == "p")
+        failures += value.get_string().get(t.price) != simdjson::SUCCESS;
+      else if (key == "q")
+        failures += value.get_string().get(t.quantity) != simdjson::SUCCESS;
+      else if (key == "E")
+        failures += value.get_uint64().get(t.event_time) != simdjson::SUCCESS;
+      else if (key == "t")
+        failures += value.get_uint64().get(t.trade_id) != simdjson::SUCCESS;
+      else if (key == "T")
+        failures += value.get_uint64().get(t.trade_time) != simdjson::SUCCESS;
+      else if (key == "m")
+        failures += value.get_bool().get(t.maker) != simdjson::SUCCESS;
     }
     benchmark::DoNotOptimize(t);
     if (++i == set.size()) i = 0;
@@ -170,11 +179,16 @@ void BM_BinanceBareSimdjsonDepth(benchmark::State& state) {
       std::string_view key;
       if (field.unescaped_key().get(key) != simdjson::SUCCESS) break;
       auto value = field.value();
-      if (key == "e") failures += value.get_string().get(type) != simdjson::SUCCESS;
-      else if (key == "s") failures += value.get_string().get(symbol) != simdjson::SUCCESS;
-      else if (key == "E") failures += value.get_uint64().get(event_time) != simdjson::SUCCESS;
-      else if (key == "U") failures += value.get_uint64().get(first) != simdjson::SUCCESS;
-      else if (key == "u") failures += value.get_uint64().get(last) != simdjson::SUCCESS;
+      if (key == "e")
+        failures += value.get_string().get(type) != simdjson::SUCCESS;
+      else if (key == "s")
+        failures += value.get_string().get(symbol) != simdjson::SUCCESS;
+      else if (key == "E")
+        failures += value.get_uint64().get(event_time) != simdjson::SUCCESS;
+      else if (key == "U")
+        failures += value.get_uint64().get(first) != simdjson::SUCCESS;
+      else if (key == "u")
+        failures += value.get_uint64().get(last) != simdjson::SUCCESS;
       else if (key == "b" || key == "a") {
         auto& levels = key == "b" ? bids : asks;
         for (auto row : value.get_array()) {

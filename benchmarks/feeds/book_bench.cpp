@@ -45,13 +45,17 @@ struct MapBook {
   std::map<std::int64_t, std::int64_t, std::greater<>> bids;
   std::map<std::int64_t, std::int64_t> asks;
   void apply(msg::BookSide side, std::int64_t price, std::int64_t size) {
-    if (side == msg::BookSide::kBid) set(bids, price, size);
-    else set(asks, price, size);
+    if (side == msg::BookSide::kBid)
+      set(bids, price, size);
+    else
+      set(asks, price, size);
   }
   template <class Side>
   static void set(Side& levels, std::int64_t price, std::int64_t size) {
-    if (size == 0) levels.erase(price);
-    else levels[price] = size;
+    if (size == 0)
+      levels.erase(price);
+    else
+      levels[price] = size;
   }
 };
 

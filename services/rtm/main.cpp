@@ -4,6 +4,8 @@
 #include <cstring>
 #include <string_view>
 
+#include "normalize_command.hpp"
+
 namespace {
 
 struct Subcommand {
@@ -15,7 +17,7 @@ struct Subcommand {
 constexpr Subcommand kSubcommands[] = {
     {"version", "print the version", true},
     {"run", "the whole stack in one process on a synthetic market, dashboard on :8080", false},
-    {"normalize", "turn venue frames into normalized records as JSON lines", false},
+    {"normalize", "turn venue frames into normalized records as JSON lines", true},
     {"record", "capture live venue frames to a file", false},
     {"replay", "feed a capture through the adapters at recorded speed or faster", false},
     {"aggregate", "recompute bars and statistics offline from a capture or journal", false},
@@ -45,6 +47,7 @@ int main(int argc, char** argv) {
     std::printf("rtm %s\n", RTM_VERSION);
     return 0;
   }
+  if (command == "normalize") return rtm::cli::normalize_command(argc - 2, argv + 2);
   if (command == "run") {
     // The stack is not assembled yet in this version: say so, show what is
     // planned, and succeed, so that `make run` shows where things stand.

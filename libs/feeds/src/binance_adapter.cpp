@@ -75,21 +75,36 @@ bool parse_field(std::string_view key, od::value value, Event& event) {
   switch (key.size()) {
     case 1:
       switch (key[0]) {
-        case 'e': return detail::string_value(value, event.type);
-        case 'E': return detail::unsigned_integer(value, event.event_time_ms);
-        case 's': return detail::string_value(value, event.symbol);
-        case 't': return event.has_trade_id = detail::unsigned_integer(value, event.trade_id);
-        case 'p': return detail::number_string(value, event.price);
-        case 'q': return detail::number_string(value, event.quantity);
-        case 'T': return detail::unsigned_integer(value, event.trade_time_ms);
-        case 'm': return event.has_maker = value.get_bool().get(event.maker_is_buyer) == SUCCESS;
-        case 'U': return event.has_first = detail::unsigned_integer(value, event.first_update_id);
-        case 'u': return event.has_last = detail::unsigned_integer(value, event.last_update_id);
-        case 'b': return parse_side_field(value, msg::BookSide::kBid, event.bid_price, event);
-        case 'a': return parse_side_field(value, msg::BookSide::kAsk, event.ask_price, event);
-        case 'B': return detail::number_string(value, event.bid_quantity);
-        case 'A': return detail::number_string(value, event.ask_quantity);
-        default: return true;
+        case 'e':
+          return detail::string_value(value, event.type);
+        case 'E':
+          return detail::unsigned_integer(value, event.event_time_ms);
+        case 's':
+          return detail::string_value(value, event.symbol);
+        case 't':
+          return event.has_trade_id = detail::unsigned_integer(value, event.trade_id);
+        case 'p':
+          return detail::number_string(value, event.price);
+        case 'q':
+          return detail::number_string(value, event.quantity);
+        case 'T':
+          return detail::unsigned_integer(value, event.trade_time_ms);
+        case 'm':
+          return event.has_maker = value.get_bool().get(event.maker_is_buyer) == SUCCESS;
+        case 'U':
+          return event.has_first = detail::unsigned_integer(value, event.first_update_id);
+        case 'u':
+          return event.has_last = detail::unsigned_integer(value, event.last_update_id);
+        case 'b':
+          return parse_side_field(value, msg::BookSide::kBid, event.bid_price, event);
+        case 'a':
+          return parse_side_field(value, msg::BookSide::kAsk, event.ask_price, event);
+        case 'B':
+          return detail::number_string(value, event.bid_quantity);
+        case 'A':
+          return detail::number_string(value, event.ask_quantity);
+        default:
+          return true;
       }
     case 2:
       if (key == "id") event.is_ack = true;
@@ -106,7 +121,8 @@ bool parse_field(std::string_view key, od::value value, Event& event) {
       if (key == "result") event.is_ack = true;
       return true;
     case 12:
-      if (key == "lastUpdateId") return event.has_snapshot_id = detail::unsigned_integer(value, event.snapshot_update_id);
+      if (key == "lastUpdateId")
+        return event.has_snapshot_id = detail::unsigned_integer(value, event.snapshot_update_id);
       return true;
     default:
       return true;
@@ -123,7 +139,9 @@ bool parse_fields(od::object object, Event& event) {
   return true;
 }
 
-constexpr std::int64_t ms_to_ns(std::uint64_t ms) { return static_cast<std::int64_t>(ms) * detail::kNanosPerMilli; }
+constexpr std::int64_t ms_to_ns(std::uint64_t ms) {
+  return static_cast<std::int64_t>(ms) * detail::kNanosPerMilli;
+}
 
 // A buffered depth diff, at the instrument's scales.
 struct BufferedDiff {
@@ -255,11 +273,11 @@ FrameResult BinanceAdapter::on_frame(PaddedFrame frame, std::int64_t ts_recv) {
       return FrameResult::kOk;
     }
     const std::uint64_t expected = track.last_update_id + 1;
-    const bool in_sequence = track.first_diff_after_snapshot ? event.first_update_id <= expected
-                                                             : event.first_update_id == expected;
+    const bool in_sequence =
+        track.first_diff_after_snapshot ? event.first_update_id <= expected : event.first_update_id == expected;
     if (!in_sequence) {
-      start_resync(instrument, track.state, msg::StatusCode::kGap, "depth diff U != previous u + 1", ts_recv,
-                   expected, event.first_update_id);
+      start_resync(instrument, track.state, msg::StatusCode::kGap, "depth diff U != previous u + 1", ts_recv, expected,
+                   event.first_update_id);
       track.snapshot_requested = true;
       track.buffered.clear();
       track.buffered.push_back({event.first_update_id, event.last_update_id, ts_event, ts_recv, impl_->levels});

@@ -44,8 +44,8 @@ inline bool number_string(od::value value, std::string_view& out) noexcept {
 // exact: 0.5117 becomes 5117 at scale 4, never the nearest double.
 inline bool number_token(od::value value, std::string_view& out) noexcept {
   std::string_view token = value.raw_json_token();
-  while (!token.empty() && (token.back() == ' ' || token.back() == '\n' || token.back() == '\r' ||
-                            token.back() == '\t')) {
+  while (!token.empty() &&
+         (token.back() == ' ' || token.back() == '\n' || token.back() == '\r' || token.back() == '\t')) {
     token.remove_suffix(1);
   }
   if (token.empty() || token.front() == '"' || token.front() == '{' || token.front() == '[') return false;

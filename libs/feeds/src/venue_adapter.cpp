@@ -36,10 +36,17 @@ void VenueAdapter::start_resync(Instrument& instrument, BookState& state, msg::S
                                 std::string_view detail, std::int64_t ts_recv, std::uint64_t expected,
                                 std::uint64_t received) {
   switch (reason) {
-    case msg::StatusCode::kGap: ++counters_.gaps; break;
-    case msg::StatusCode::kChecksumFailure: ++counters_.checksum_failures; break;
-    case msg::StatusCode::kCrossedBook: ++counters_.crossed_books; break;
-    default: break;
+    case msg::StatusCode::kGap:
+      ++counters_.gaps;
+      break;
+    case msg::StatusCode::kChecksumFailure:
+      ++counters_.checksum_failures;
+      break;
+    case msg::StatusCode::kCrossedBook:
+      ++counters_.crossed_books;
+      break;
+    default:
+      break;
   }
   emit_status(instrument, reason, detail, ts_recv, expected, received);
   state = BookState::kStale;

@@ -65,7 +65,9 @@ inline bool eight_digits(const char* p, std::uint64_t& out) noexcept {
   return true;
 }
 
-inline bool is_digit(char c) noexcept { return static_cast<unsigned char>(c - '0') < 10; }
+inline bool is_digit(char c) noexcept {
+  return static_cast<unsigned char>(c - '0') < 10;
+}
 
 // The common case, fast: -?digits(.digits)? with at most 19 digits in all,
 // which cannot overflow 64 bits while accumulating. The fraction (venues

@@ -69,7 +69,7 @@ std::string_view to_string(StatusCode code) noexcept {
     case StatusCode::kResync:
       return "resync";
     case StatusCode::kChecksumFailure:
-      return "checksum_failure";
+      return "checksum_mismatch";
     case StatusCode::kCrossedBook:
       return "crossed_book";
     case StatusCode::kStaleFeed:

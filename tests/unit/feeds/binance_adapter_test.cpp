@@ -24,8 +24,8 @@ class BinanceAdapterTest : public ::testing::Test {
     return adapter_.on_depth_snapshot(symbol, buffer.assign(body), 7);
   }
   static std::string diff(std::uint64_t first, std::uint64_t last, std::string_view bids, std::string_view asks) {
-    return R"({"e":"depthUpdate","E":1672515782136,"s":"BTCUSDT","U":)" + std::to_string(first) +
-           R"(,"u":)" + std::to_string(last) + R"(,"b":)" + std::string(bids) + R"(,"a":)" + std::string(asks) + "}";
+    return R"({"e":"depthUpdate","E":1672515782136,"s":"BTCUSDT","U":)" + std::to_string(first) + R"(,"u":)" +
+           std::to_string(last) + R"(,"b":)" + std::string(bids) + R"(,"a":)" + std::string(asks) + "}";
   }
   const OrderBook& book() { return *adapter_.book("BTCUSDT"); }
 
@@ -102,7 +102,9 @@ TEST_F(BinanceAdapterTest, SnapshotThenContiguousDiffsBuildTheBook) {
   EXPECT_EQ(deltas[4].header.flags, msg::flags::kEndOfBatch);
   EXPECT_EQ(sink_.status_codes(), std::vector<msg::StatusCode>{msg::StatusCode::kBookReady});
   for (std::size_t i = 1; i < sink_.records.size(); ++i) {
-    const auto seq = [](const msg::AnyRecord& r) { return std::visit([](const auto& x) { return x.header.sequence; }, r); };
+    const auto seq = [](const msg::AnyRecord& r) {
+      return std::visit([](const auto& x) { return x.header.sequence; }, r);
+    };
     EXPECT_EQ(seq(sink_.records[i]), seq(sink_.records[i - 1]) + 1) << "per-instrument sequence without holes";
   }
 }
@@ -192,14 +194,14 @@ TEST_F(BinanceAdapterTest, ADisconnectMakesEveryBookStale) {
 TEST_F(BinanceAdapterTest, MalformedFramesAreCountedAndSkipped) {
   const std::vector<std::string> bad = {
       "not json",
-      R"({"e":"trade","s":"BTCUSDT","t":1,"p":16500.1,"q":"1","T":1,"m":true})",     // price as a number
-      R"({"e":"trade","s":"BTCUSDT","t":1,"p":"16500.1","q":"-1","T":1,"m":true})",  // negative size
-      R"({"e":"trade","s":"BTCUSDT","t":1,"p":"1e400","q":"1","T":1,"m":true})",     // out of range
+      R"({"e":"trade","s":"BTCUSDT","t":1,"p":16500.1,"q":"1","T":1,"m":true})",        // price as a number
+      R"({"e":"trade","s":"BTCUSDT","t":1,"p":"16500.1","q":"-1","T":1,"m":true})",     // negative size
+      R"({"e":"trade","s":"BTCUSDT","t":1,"p":"1e400","q":"1","T":1,"m":true})",        // out of range
       R"({"e":"trade","s":"BTCUSDT","t":1,"p":"0.000000001","q":"1","T":1,"m":true})",  // finer than the scale
-      R"({"e":"trade","s":"BTCUSDT","p":"1","q":"1","T":1,"m":true})",                   // no trade id
-      R"({"e":"depthUpdate","s":"BTCUSDT","U":5,"u":4,"b":[],"a":[]})",                  // U > u
-      R"({"e":"depthUpdate","s":"BTCUSDT","U":5,"u":6,"b":[["1"]],"a":[]})",             // level without size
-      R"({"e":"trade","s":"BTCUSDT","t":1,"p":"1","q":"1","T":1,"m":true)",              // truncated
+      R"({"e":"trade","s":"BTCUSDT","p":"1","q":"1","T":1,"m":true})",                  // no trade id
+      R"({"e":"depthUpdate","s":"BTCUSDT","U":5,"u":4,"b":[],"a":[]})",                 // U > u
+      R"({"e":"depthUpdate","s":"BTCUSDT","U":5,"u":6,"b":[["1"]],"a":[]})",            // level without size
+      R"({"e":"trade","s":"BTCUSDT","t":1,"p":"1","q":"1","T":1,"m":true)",             // truncated
       R"([1,2,3])",
   };
   for (const auto& frame : bad) EXPECT_EQ(feed(adapter_, frame), FrameResult::kMalformed) << frame;

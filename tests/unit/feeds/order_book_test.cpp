@@ -32,7 +32,7 @@ TEST(OrderBook, SizeReplacesAndZeroRemoves) {
   book.apply(BookSide::kAsk, 10, 7);
   EXPECT_EQ(book.best_ask()->size, 7);
   book.apply(BookSide::kAsk, 10, 0);
-  EXPECT_EQ(book.best_ask(), nullptr);
+  EXPECT_EQ(book.best_ask(), std::nullopt);
   book.apply(BookSide::kAsk, 11, 0);  // removing an absent level is harmless
   EXPECT_TRUE(book.empty());
   EXPECT_FALSE(book.apply(BookSide::kAsk, 12, -1));
@@ -69,15 +69,20 @@ TEST(OrderBook, AgreesWithAMapBookOnARandomStream) {
   std::mt19937_64 rng(17);
   for (int i = 0; i < 200000; ++i) {
     const bool bid = rng() % 2 == 0;
-    const std::int64_t price = bid ? 1000 - static_cast<std::int64_t>(rng() % 300) : 1001 + static_cast<std::int64_t>(rng() % 300);
+    const std::int64_t price =
+        bid ? 1000 - static_cast<std::int64_t>(rng() % 300) : 1001 + static_cast<std::int64_t>(rng() % 300);
     const std::int64_t size = rng() % 4 == 0 ? 0 : static_cast<std::int64_t>(rng() % 100 + 1);
     book.apply(bid ? BookSide::kBid : BookSide::kAsk, price, size);
     if (bid) {
-      if (size == 0) bids.erase(price);
-      else bids[price] = size;
+      if (size == 0)
+        bids.erase(price);
+      else
+        bids[price] = size;
     } else {
-      if (size == 0) asks.erase(price);
-      else asks[price] = size;
+      if (size == 0)
+        asks.erase(price);
+      else
+        asks[price] = size;
     }
   }
   ASSERT_EQ(book.depth(BookSide::kBid), bids.size());

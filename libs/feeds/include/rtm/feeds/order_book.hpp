@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <vector>
 
@@ -16,10 +17,10 @@ struct PriceLevel {
   friend bool operator==(const PriceLevel&, const PriceLevel&) = default;
 };
 
-// One instrument's price-level book. Each side is a sorted array with the
-// best level at the back: most updates land near the top of the book, so an
-// insert or removal moves only the few levels above it, and a lookup is a
-// binary search over contiguous memory. No allocation once the capacity for
+// One instrument's price-level book. Each side is a sorted array of levels
+// with the best level at the back: most updates land near the top of the
+// book, so an insert or removal moves only the few levels above it, and the
+// search runs over contiguous memory. No allocation once the capacity for
 // the book's depth has been reserved.
 class OrderBook {
  public:
@@ -39,30 +40,35 @@ class OrderBook {
   // Keeps the best `depth` levels of each side (Kraken's book is defined so).
   void truncate(std::size_t depth) noexcept;
 
-  [[nodiscard]] std::size_t depth(msg::BookSide side) const noexcept { return levels(side).size(); }
+  [[nodiscard]] std::size_t depth(msg::BookSide side) const noexcept { return of(side).size(); }
   [[nodiscard]] bool empty() const noexcept { return bids_.empty() && asks_.empty(); }
-  [[nodiscard]] const PriceLevel* best_bid() const noexcept { return bids_.empty() ? nullptr : &bids_.back(); }
-  [[nodiscard]] const PriceLevel* best_ask() const noexcept { return asks_.empty() ? nullptr : &asks_.back(); }
+  [[nodiscard]] std::optional<PriceLevel> best_bid() const noexcept { return best(bids_); }
+  [[nodiscard]] std::optional<PriceLevel> best_ask() const noexcept { return best(asks_); }
   // Best bid at or above best ask.
   [[nodiscard]] bool crossed() const noexcept {
     return !bids_.empty() && !asks_.empty() && bids_.back().price >= asks_.back().price;
   }
 
   // The i-th best level (0 = best) of a side; i < depth(side).
-  [[nodiscard]] const PriceLevel& level(msg::BookSide side, std::size_t i) const noexcept {
-    const auto& side_levels = levels(side);
-    return side_levels[side_levels.size() - 1 - i];
+  [[nodiscard]] PriceLevel level(msg::BookSide side, std::size_t i) const noexcept {
+    const auto& levels = of(side);
+    return levels[levels.size() - 1 - i];
   }
   // Copies up to out.size() best levels, best first; returns how many.
   std::size_t top(msg::BookSide side, std::span<PriceLevel> out) const noexcept;
 
  private:
-  [[nodiscard]] const std::vector<PriceLevel>& levels(msg::BookSide side) const noexcept {
+  using Side = std::vector<PriceLevel>;  // sorted worst to best
+  [[nodiscard]] const Side& of(msg::BookSide side) const noexcept {
     return side == msg::BookSide::kBid ? bids_ : asks_;
   }
+  static std::optional<PriceLevel> best(const Side& side) noexcept {
+    if (side.empty()) return std::nullopt;
+    return side.back();
+  }
 
-  std::vector<PriceLevel> bids_;  // ascending price: best (highest) at the back
-  std::vector<PriceLevel> asks_;  // descending price: best (lowest) at the back
+  Side bids_;  // ascending prices: best (highest) at the back
+  Side asks_;  // descending prices: best (lowest) at the back
 };
 
 }  // namespace rtm::feeds

@@ -113,12 +113,18 @@ void VenueAdapter::emit(R& record, Instrument& instrument, std::int64_t ts_event
   record.header.ts_recv = ts_recv;
   record.header.flags = flags;
   ++counters_.records;
-  if constexpr (std::is_same_v<R, msg::Trade>) sink_.on_trade(record);
-  else if constexpr (std::is_same_v<R, msg::Bbo>) sink_.on_bbo(record);
-  else if constexpr (std::is_same_v<R, msg::BookDelta>) sink_.on_book_delta(record);
-  else if constexpr (std::is_same_v<R, msg::Status>) sink_.on_status(record);
-  else if constexpr (std::is_same_v<R, msg::InstrumentDef>) sink_.on_instrument(record);
-  else static_assert(sizeof(R) == 0, "not a record an adapter emits");
+  if constexpr (std::is_same_v<R, msg::Trade>)
+    sink_.on_trade(record);
+  else if constexpr (std::is_same_v<R, msg::Bbo>)
+    sink_.on_bbo(record);
+  else if constexpr (std::is_same_v<R, msg::BookDelta>)
+    sink_.on_book_delta(record);
+  else if constexpr (std::is_same_v<R, msg::Status>)
+    sink_.on_status(record);
+  else if constexpr (std::is_same_v<R, msg::InstrumentDef>)
+    sink_.on_instrument(record);
+  else
+    static_assert(sizeof(R) == 0, "not a record an adapter emits");
 }
 
 }  // namespace rtm::feeds

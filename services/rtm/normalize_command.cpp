@@ -1,0 +1,228 @@
+// rtm normalize: venue frames in, one JSON line per normalized record out.
+// The tool users reach for when a feed misbehaves, so it never stops at a bad
+// line: the line goes to stderr with its number and reason, and the rest is
+// still read.
+#include "normalize_command.hpp"
+
+#include <boost/json/serialize.hpp>
+
+#include <array>
+#include <charconv>
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+
+#include "record_json.hpp"
+#include "rtm/feeds/binance_adapter.hpp"
+#include "rtm/feeds/capture.hpp"
+#include "rtm/feeds/coinbase_adapter.hpp"
+#include "rtm/feeds/kraken_adapter.hpp"
+
+namespace rtm::cli {
+namespace {
+
+constexpr const char* kUsage =
+    "usage: rtm normalize [--venue binance|coinbase|kraken] [--book-top N] [FILE]\n"
+    "\n"
+    "Reads venue frames from FILE (or standard input), one per line: bare venue\n"
+    "JSON (then --venue is required) or capture lines as rtm record writes them.\n"
+    "Writes one JSON line per normalized record; with --book-top N also the top N\n"
+    "levels of each book a frame changed. Bad lines go to stderr and are skipped.\n";
+
+void write_line(const boost::json::object& object) {
+  const std::string text = boost::json::serialize(object);
+  std::fwrite(text.data(), 1, text.size(), stdout);
+  std::fputc('\n', stdout);
+}
+
+// Prints each record as it comes and remembers which books a frame touched.
+class PrintingSink : public feeds::RecordSink {
+ public:
+  explicit PrintingSink(const feeds::InstrumentCatalog& catalog) : json_(catalog) {}
+
+  void on_trade(const msg::Trade& r) override { write_line(json_.to_json(r)); }
+  void on_bbo(const msg::Bbo& r) override { write_line(json_.to_json(r)); }
+  void on_status(const msg::Status& r) override { write_line(json_.to_json(r)); }
+  void on_instrument(const msg::InstrumentDef& r) override { write_line(json_.to_json(r)); }
+  void on_book_delta(const msg::BookDelta& r) override {
+    bool& in_snapshot = in_snapshot_[r.header.instrument_id];
+    if ((r.header.flags & msg::flags::kSnapshotBegin) != 0) in_snapshot = true;
+    write_line(json_.to_json(r, in_snapshot));
+    if ((r.header.flags & msg::flags::kSnapshotEnd) != 0) in_snapshot = false;
+    touched_.insert(r.header.instrument_id);
+  }
+
+  std::set<msg::InstrumentId> take_touched() { return std::exchange(touched_, {}); }
+
+ private:
+  RecordJson json_;
+  std::map<msg::InstrumentId, bool> in_snapshot_;
+  std::set<msg::InstrumentId> touched_;
+};
+
+struct Options {
+  std::optional<msg::Venue> venue;
+  std::size_t book_top = 0;
+  std::string file;
+};
+
+std::optional<Options> parse_options(int argc, char** argv) {
+  Options options;
+  for (int i = 0; i < argc; ++i) {
+    const std::string_view arg = argv[i];
+    const bool has_value = i + 1 < argc;
+    if (arg == "--venue" && has_value) {
+      options.venue = msg::parse_venue(argv[++i]);
+      if (!options.venue || *options.venue == msg::Venue::kComposite) {
+        std::fprintf(stderr, "rtm normalize: unknown venue '%s'\n", argv[i]);
+        return std::nullopt;
+      }
+    } else if (arg == "--book-top" && has_value) {
+      const std::string_view text = argv[++i];
+      const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), options.book_top);
+      if (error != std::errc() || end != text.data() + text.size() || options.book_top == 0) {
+        std::fprintf(stderr, "rtm normalize: --book-top takes a positive number, not '%s'\n", argv[i]);
+        return std::nullopt;
+      }
+    } else if (arg == "--help" || arg == "-h") {
+      std::fputs(kUsage, stdout);
+      std::exit(0);
+    } else if (!arg.starts_with("--") && options.file.empty()) {
+      options.file = arg;
+    } else {
+      std::fprintf(stderr, "rtm normalize: unexpected argument '%s'\n\n%s", argv[i], kUsage);
+      return std::nullopt;
+    }
+  }
+  return options;
+}
+
+std::unique_ptr<feeds::VenueAdapter> make_adapter(msg::Venue venue, feeds::InstrumentCatalog& catalog,
+                                                  feeds::RecordSink& sink) {
+  switch (venue) {
+    case msg::Venue::kBinance: return std::make_unique<feeds::BinanceAdapter>(catalog, sink);
+    case msg::Venue::kCoinbase: return std::make_unique<feeds::CoinbaseAdapter>(catalog, sink);
+    case msg::Venue::kKraken: return std::make_unique<feeds::KrakenAdapter>(catalog, sink);
+    default: return nullptr;
+  }
+}
+
+std::string_view checksum_text(const feeds::VenueAdapter& adapter, std::string_view symbol) {
+  const auto* kraken = dynamic_cast<const feeds::KrakenAdapter*>(&adapter);
+  if (kraken == nullptr) return "none";
+  switch (kraken->last_checksum(symbol)) {
+    case feeds::ChecksumStatus::kOk: return "ok";
+    case feeds::ChecksumStatus::kMismatch: return "mismatch";
+    case feeds::ChecksumStatus::kNone: return "none";
+  }
+  return "none";
+}
+
+void print_books(const feeds::VenueAdapter& adapter, const feeds::InstrumentCatalog& catalog,
+                 const std::set<msg::InstrumentId>& touched, std::size_t depth) {
+  std::vector<feeds::PriceLevel> levels(depth);
+  for (const msg::InstrumentId id : touched) {
+    const feeds::Instrument* instrument = catalog.find(id);
+    const feeds::OrderBook* book = instrument ? adapter.book(instrument->spec.symbol) : nullptr;
+    if (book == nullptr) continue;
+    boost::json::object out;
+    out["type"] = "book";
+    out["instrument"] = catalog.name(id);
+    for (const auto side : {msg::BookSide::kBid, msg::BookSide::kAsk}) {
+      boost::json::array rows;
+      const std::size_t count = book->top(side, levels);
+      for (std::size_t i = 0; i < count; ++i) {
+        rows.push_back(boost::json::array{decimal_text(levels[i].price, instrument->spec.price_scale),
+                                          decimal_text(levels[i].size, instrument->spec.size_scale)});
+      }
+      out[side == msg::BookSide::kBid ? "bids" : "asks"] = std::move(rows);
+    }
+    out["checksum"] = checksum_text(adapter, instrument->spec.symbol);
+    write_line(out);
+  }
+}
+
+std::int64_t now_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
+
+int normalize_command(int argc, char** argv) {
+  const std::optional<Options> options = parse_options(argc, argv);
+  if (!options) return 2;
+  std::ifstream file;
+  if (!options->file.empty()) {
+    file.open(options->file);
+    if (!file) {
+      std::fprintf(stderr, "rtm normalize: cannot read %s\n", options->file.c_str());
+      return 1;
+    }
+  }
+  std::istream& in = options->file.empty() ? std::cin : file;
+
+  feeds::InstrumentCatalog catalog;
+  PrintingSink sink(catalog);
+  std::array<std::unique_ptr<feeds::VenueAdapter>, 4> adapters;  // by venue id 1..3
+  auto adapter_for = [&](msg::Venue venue) -> feeds::VenueAdapter* {
+    auto& slot = adapters.at(static_cast<std::size_t>(venue));
+    if (!slot) slot = make_adapter(venue, catalog, sink);
+    return slot.get();
+  };
+
+  feeds::CaptureParser captures;
+  feeds::FrameBuffer buffer;
+  std::string error;
+  std::size_t line_number = 0;
+  for (std::string line; std::getline(in, line);) {
+    ++line_number;
+    if (line.empty()) continue;
+    const feeds::PaddedFrame padded = buffer.assign(line);
+    feeds::CaptureLine capture;
+    const auto kind = captures.parse(padded, capture, error);
+    if (kind == feeds::CaptureParser::Kind::kMalformed) {
+      std::fprintf(stderr, "line %zu: %s\n", line_number, error.c_str());
+      continue;
+    }
+    const bool bare = kind == feeds::CaptureParser::Kind::kBareFrame;
+    const msg::Venue venue = bare ? options->venue.value_or(msg::Venue::kUnknown) : capture.venue;
+    if (venue == msg::Venue::kUnknown) {
+      std::fprintf(stderr, "line %zu: a bare venue frame needs --venue\n", line_number);
+      continue;
+    }
+    feeds::VenueAdapter* adapter = adapter_for(venue);
+    const feeds::PaddedFrame frame = bare ? padded : capture.frame;
+    const std::int64_t ts_recv = bare ? now_ns() : capture.ts_recv;
+    feeds::FrameResult result = feeds::FrameResult::kOk;
+    if (!bare && capture.rest) {
+      auto* binance = dynamic_cast<feeds::BinanceAdapter*>(adapter);
+      const std::string_view symbol = feeds::query_parameter(capture.url, "symbol");
+      if (binance == nullptr || symbol.empty()) {
+        std::fprintf(stderr, "line %zu: a REST frame needs a Binance depth URL with symbol=\n", line_number);
+        continue;
+      }
+      result = binance->on_depth_snapshot(symbol, frame, ts_recv);
+    } else {
+      result = adapter->on_frame(frame, ts_recv);
+    }
+    if (result == feeds::FrameResult::kMalformed) {
+      std::fprintf(stderr, "line %zu: not a valid %s message\n", line_number, msg::venue_name(venue).data());
+    }
+    const auto touched = sink.take_touched();
+    if (options->book_top > 0) print_books(*adapter, catalog, touched, options->book_top);
+  }
+  std::fflush(stdout);
+  if (in.bad()) {
+    std::fprintf(stderr, "rtm normalize: read error\n");
+    return 1;
+  }
+  return 0;
+}
+
+}  // namespace rtm::cli
