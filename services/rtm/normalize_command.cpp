@@ -105,10 +105,14 @@ std::optional<Options> parse_options(int argc, char** argv) {
 std::unique_ptr<feeds::VenueAdapter> make_adapter(msg::Venue venue, feeds::InstrumentCatalog& catalog,
                                                   feeds::RecordSink& sink) {
   switch (venue) {
-    case msg::Venue::kBinance: return std::make_unique<feeds::BinanceAdapter>(catalog, sink);
-    case msg::Venue::kCoinbase: return std::make_unique<feeds::CoinbaseAdapter>(catalog, sink);
-    case msg::Venue::kKraken: return std::make_unique<feeds::KrakenAdapter>(catalog, sink);
-    default: return nullptr;
+    case msg::Venue::kBinance:
+      return std::make_unique<feeds::BinanceAdapter>(catalog, sink);
+    case msg::Venue::kCoinbase:
+      return std::make_unique<feeds::CoinbaseAdapter>(catalog, sink);
+    case msg::Venue::kKraken:
+      return std::make_unique<feeds::KrakenAdapter>(catalog, sink);
+    default:
+      return nullptr;
   }
 }
 
@@ -116,9 +120,12 @@ std::string_view checksum_text(const feeds::VenueAdapter& adapter, std::string_v
   const auto* kraken = dynamic_cast<const feeds::KrakenAdapter*>(&adapter);
   if (kraken == nullptr) return "none";
   switch (kraken->last_checksum(symbol)) {
-    case feeds::ChecksumStatus::kOk: return "ok";
-    case feeds::ChecksumStatus::kMismatch: return "mismatch";
-    case feeds::ChecksumStatus::kNone: return "none";
+    case feeds::ChecksumStatus::kOk:
+      return "ok";
+    case feeds::ChecksumStatus::kMismatch:
+      return "mismatch";
+    case feeds::ChecksumStatus::kNone:
+      return "none";
   }
   return "none";
 }

@@ -2,7 +2,9 @@
 
 namespace rtm::cli {
 
-std::string decimal_text(std::int64_t mantissa, std::uint8_t scale) { return msg::to_string({mantissa, scale}); }
+std::string decimal_text(std::int64_t mantissa, std::uint8_t scale) {
+  return msg::to_string({mantissa, scale});
+}
 
 boost::json::object RecordJson::header(const msg::RecordHeader& h, std::string_view type) const {
   boost::json::object out;
@@ -18,7 +20,9 @@ boost::json::object RecordJson::to_json(const msg::Trade& trade) const {
   boost::json::object out = header(trade.header, "trade");
   out["price"] = decimal_text(trade.price, trade.price_scale);
   out["size"] = decimal_text(trade.size, trade.size_scale);
-  out["side"] = trade.aggressor == msg::Aggressor::kBuy ? "buy" : trade.aggressor == msg::Aggressor::kSell ? "sell" : "unknown";
+  out["side"] = trade.aggressor == msg::Aggressor::kBuy    ? "buy"
+                : trade.aggressor == msg::Aggressor::kSell ? "sell"
+                                                           : "unknown";
   out["trade_id"] = trade.trade_id;
   return out;
 }
