@@ -66,6 +66,7 @@ class PrintingSink : public feeds::RecordSink {
 };
 
 struct Options {
+  bool help = false;
   std::optional<msg::Venue> venue;
   std::size_t book_top = 0;
   std::string file;
@@ -90,8 +91,7 @@ std::optional<Options> parse_options(int argc, char** argv) {
         return std::nullopt;
       }
     } else if (arg == "--help" || arg == "-h") {
-      std::fputs(kUsage, stdout);
-      std::exit(0);
+      options.help = true;
     } else if (!arg.starts_with("--") && options.file.empty()) {
       options.file = arg;
     } else {
@@ -164,6 +164,10 @@ std::int64_t now_ns() {
 int normalize_command(int argc, char** argv) {
   const std::optional<Options> options = parse_options(argc, argv);
   if (!options) return 2;
+  if (options->help) {
+    std::fputs(kUsage, stdout);
+    return 0;
+  }
   std::ifstream file;
   if (!options->file.empty()) {
     file.open(options->file);

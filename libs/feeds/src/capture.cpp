@@ -38,7 +38,7 @@ CaptureParser::Kind CaptureParser::parse(PaddedFrame line, CaptureLine& out, std
     const std::string_view key = detail::key_of(field);
     od::value value = field.value();
     if (key == "frame") {
-      od::json_type type;
+      od::json_type type{};
       std::string_view raw;
       if (value.type().get(type) != SUCCESS) {
         error = "invalid frame";
@@ -81,7 +81,7 @@ CaptureParser::Kind CaptureParser::parse(PaddedFrame line, CaptureLine& out, std
     return Kind::kMalformed;
   }
   if (channel != "ws" && channel != "rest") {
-    error = "capture line's channel is not \"ws\" or \"rest\"";
+    error = R"(capture line's channel is not "ws" or "rest")";
     return Kind::kMalformed;
   }
   if (!has_ts_recv) {

@@ -27,7 +27,12 @@ std::int64_t days_from_civil(int year, int month, int day) noexcept {
 }  // namespace
 
 bool parse_rfc3339(std::string_view text, std::int64_t& ns) noexcept {
-  int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
+  int year = 0;
+  int month = 0;
+  int day = 0;
+  int hour = 0;
+  int minute = 0;
+  int second = 0;
   if (!digits(text, 0, 4, year) || text.size() < 20 || text[4] != '-' || !digits(text, 5, 2, month) || text[7] != '-' ||
       !digits(text, 8, 2, day) || (text[10] != 'T' && text[10] != 't' && text[10] != ' ') ||
       !digits(text, 11, 2, hour) || text[13] != ':' || !digits(text, 14, 2, minute) || text[16] != ':' ||
@@ -50,16 +55,17 @@ bool parse_rfc3339(std::string_view text, std::int64_t& ns) noexcept {
   if (i < text.size() && (text[i] == 'Z' || text[i] == 'z')) {
     ++i;
   } else if (i + 6 == text.size() && (text[i] == '+' || text[i] == '-') && text[i + 3] == ':') {
-    int offset_hours = 0, offset_minutes = 0;
+    int offset_hours = 0;
+    int offset_minutes = 0;
     if (!digits(text, i + 1, 2, offset_hours) || !digits(text, i + 4, 2, offset_minutes)) return false;
-    offset_seconds = (offset_hours * 3600 + offset_minutes * 60) * (text[i] == '+' ? 1 : -1);
+    offset_seconds = std::int64_t{offset_hours * 3600 + offset_minutes * 60} * (text[i] == '+' ? 1 : -1);
     i += 6;
   } else {
     return false;
   }
   if (i != text.size()) return false;
   const std::int64_t seconds =
-      days_from_civil(year, month, day) * 86400 + hour * 3600 + minute * 60 + second - offset_seconds;
+      days_from_civil(year, month, day) * 86400 + std::int64_t{hour * 3600 + minute * 60 + second} - offset_seconds;
   ns = seconds * 1'000'000'000 + fraction;
   return true;
 }

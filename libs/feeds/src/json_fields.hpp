@@ -15,6 +15,9 @@ namespace rtm::feeds::detail {
 
 namespace od = simdjson::ondemand;
 
+// Values are taken by reference: an On-Demand value is an iterator into the
+// document, and copying it into every helper measurably slows parsing.
+
 inline simdjson::padded_string_view padded(PaddedFrame frame) noexcept {
   return simdjson::padded_string_view(frame.text.data(), frame.text.size(), frame.text.size() + kFramePadding);
 }
@@ -32,7 +35,7 @@ inline std::string_view key_of(od::field& field) noexcept {
 // The text of a JSON string that holds a number ("16500.10"), straight from
 // the frame: no unescaping copy, since a decimal has nothing to unescape (a
 // backslash would fail the decimal parse that follows).
-inline bool number_string(od::value value, std::string_view& out) noexcept {
+inline bool number_string(od::value& value, std::string_view& out) noexcept {
   std::string_view token = value.raw_json_token();
   while (!token.empty() && token.back() != '"') token.remove_suffix(1);  // trailing whitespace
   if (token.size() < 2 || token.front() != '"') return false;
@@ -42,7 +45,7 @@ inline bool number_string(od::value value, std::string_view& out) noexcept {
 
 // The text of a JSON number (Kraken's prices), kept as text so that it stays
 // exact: 0.5117 becomes 5117 at scale 4, never the nearest double.
-inline bool number_token(od::value value, std::string_view& out) noexcept {
+inline bool number_token(od::value& value, std::string_view& out) noexcept {
   std::string_view token = value.raw_json_token();
   while (!token.empty() &&
          (token.back() == ' ' || token.back() == '\n' || token.back() == '\r' || token.back() == '\t')) {
@@ -61,11 +64,11 @@ inline bool to_mantissa(std::string_view text, std::uint8_t scale, std::int64_t&
   return parsed.ok();
 }
 
-inline bool unsigned_integer(od::value value, std::uint64_t& out) noexcept {
+inline bool unsigned_integer(od::value& value, std::uint64_t& out) noexcept {
   return value.get_uint64().get(out) == simdjson::SUCCESS;
 }
 
-inline bool string_value(od::value value, std::string_view& out) noexcept {
+inline bool string_value(od::value& value, std::string_view& out) noexcept {
   return value.get_string().get(out) == simdjson::SUCCESS;
 }
 
