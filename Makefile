@@ -7,7 +7,7 @@ SHELL := /bin/bash
 DEPS := scripts/install-deps.sh
 RUN_ARGS ?=
 
-.PHONY: help deps build run test test-asan test-tsan bench lint format clean
+.PHONY: help deps build run test test-asan test-tsan test-fuzz bench lint format clean
 
 help:
 	@echo "make run     build (release) and start rtm run"
@@ -26,8 +26,9 @@ build: deps
 run: build
 	./build/release/services/rtm/rtm run $(RUN_ARGS)
 
-# TSan first, so that the last summary printed is the whole suite's.
-test: test-tsan test-asan
+# TSan and the fuzzers first, so that the last summary printed is the whole
+# suite's.
+test: test-tsan test-fuzz test-asan
 
 test-asan: deps
 	cmake --preset debug >/dev/null
@@ -39,6 +40,11 @@ test-tsan: deps
 	cmake --preset tsan >/dev/null
 	cmake --build --preset tsan --target rtm_msg_concurrency_tests
 	ctest --preset tsan
+
+# Each venue adapter's libFuzzer target, briefly; scripts/fuzz.sh --seconds N
+# runs them longer.
+test-fuzz: deps
+	scripts/fuzz.sh --seconds 20
 
 bench: deps
 	cmake --preset bench >/dev/null

@@ -5,7 +5,10 @@ function(rtm_target_warnings target)
     -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Wsign-conversion
     -Wold-style-cast -Wnon-virtual-dtor -Woverloaded-virtual -Wcast-qual
     -Wnull-dereference -Wdouble-promotion -Wformat=2 -Wimplicit-fallthrough
-    -Wmisleading-indentation -Wduplicated-cond -Wlogical-op)
+    -Wmisleading-indentation)
+  if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
+    list(APPEND warnings -Wduplicated-cond -Wlogical-op)
+  endif()
   if(RTM_WARNINGS_AS_ERRORS)
     list(APPEND warnings -Werror)
   endif()
@@ -24,5 +27,7 @@ function(rtm_target_simd target)
   # GCC 12 reports null dereferences inside simdjson's inlined iterators (and
   # a -Wrestrict false positive in std::string) once optimizing; neither is
   # in rtm's code.
-  target_compile_options(${target} PRIVATE -Wno-null-dereference -Wno-restrict)
+  if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
+    target_compile_options(${target} PRIVATE -Wno-null-dereference -Wno-restrict)
+  endif()
 endfunction()

@@ -1,5 +1,6 @@
 #include "rtm/feeds/binance_adapter.hpp"
 
+#include <cstdint>
 #include <deque>
 #include <string>
 #include <unordered_map>
@@ -114,8 +115,13 @@ bool parse_fields(od::object object, Event& event) {
   return true;
 }
 
-constexpr std::int64_t ms_to_ns(std::uint64_t ms) {
-  return static_cast<std::int64_t>(ms) * detail::kNanosPerMilli;
+// Venue milliseconds to our nanoseconds; false past the year 2262, where 64
+// bits of nanoseconds end (a value that large is a corrupt frame).
+constexpr bool ms_to_ns(std::uint64_t ms, std::int64_t& ns) {
+  constexpr std::uint64_t kMaxMs = static_cast<std::uint64_t>(INT64_MAX / detail::kNanosPerMilli);
+  if (ms > kMaxMs) return false;
+  ns = static_cast<std::int64_t>(ms) * detail::kNanosPerMilli;
+  return true;
 }
 
 // A buffered depth diff, at the instrument's scales.
@@ -215,24 +221,26 @@ FrameResult BinanceAdapter::on_frame(PaddedFrame frame, std::int64_t ts_recv) {
         !detail::to_mantissa(event.quantity, trade.size_scale, trade.size) || trade.size < 0) {
       return malformed();
     }
+    std::int64_t ts_event = 0;
+    if (!ms_to_ns(event.trade_time_ms != 0 ? event.trade_time_ms : event.event_time_ms, ts_event)) return malformed();
     trade.trade_id = event.trade_id;
     // m: the buyer was the maker, so the aggressor sold.
     trade.aggressor = event.maker_is_buyer ? msg::Aggressor::kSell : msg::Aggressor::kBuy;
-    emit(trade, instrument, ms_to_ns(event.trade_time_ms != 0 ? event.trade_time_ms : event.event_time_ms), ts_recv,
-         msg::flags::kEndOfBatch);
+    emit(trade, instrument, ts_event, ts_recv, msg::flags::kEndOfBatch);
     ++counters_.frames_ok;
     return FrameResult::kOk;
   }
 
   if (event.type == "depthUpdate") {
-    if (event.symbol.empty() || !event.has_first || !event.has_last || event.first_update_id > event.last_update_id) {
+    std::int64_t ts_event = 0;
+    if (event.symbol.empty() || !event.has_first || !event.has_last || event.first_update_id > event.last_update_id ||
+        !ms_to_ns(event.event_time_ms, ts_event)) {
       return malformed();
     }
     Instrument& instrument = catalog_.find_or_add(venue(), event.symbol);
     if (!impl_->convert_levels(instrument)) return malformed();
     ++counters_.frames_ok;
     BookTrack& track = impl_->track(instrument);
-    const std::int64_t ts_event = ms_to_ns(event.event_time_ms);
     if (track.state != BookState::kLive) {
       // Held until the snapshot; ask for one the first time.
       if (track.buffered.size() >= impl_->options.max_buffered_diffs) track.buffered.pop_front();

@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "rtm/feeds/frame.hpp"
+#include "rtm/feeds/rfc3339.hpp"
 #include "rtm/msg/decimal.hpp"
 
 namespace rtm::feeds::detail {
@@ -74,8 +75,6 @@ inline bool string_value(od::value& value, std::string_view& out) noexcept {
 
 constexpr std::int64_t kNanosPerMilli = 1'000'000;
 
-// "2014-11-07T08:19:27.028459Z" (RFC 3339, UTC, any number of fraction
-// digits, up to nanoseconds) to ns since the epoch.
-bool parse_rfc3339(std::string_view text, std::int64_t& ns) noexcept;
+using feeds::parse_rfc3339;
 
 }  // namespace rtm::feeds::detail

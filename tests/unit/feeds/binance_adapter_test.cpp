@@ -203,6 +203,7 @@ TEST_F(BinanceAdapterTest, MalformedFramesAreCountedAndSkipped) {
       R"({"e":"depthUpdate","s":"BTCUSDT","U":5,"u":6,"b":[["1"]],"a":[]})",            // level without size
       R"({"e":"trade","s":"BTCUSDT","t":1,"p":"1","q":"1","T":1,"m":true)",             // truncated
       R"([1,2,3])",
+      R"({"e":"trade","s":"BTCUSDT","t":1,"p":"1","q":"1","T":167251578200136000,"m":true})",  // time past 2262
   };
   for (const auto& frame : bad) EXPECT_EQ(feed(adapter_, frame), FrameResult::kMalformed) << frame;
   EXPECT_EQ(adapter_.counters().frames_malformed, bad.size());

@@ -1,6 +1,6 @@
-#include "json_fields.hpp"
+#include "rtm/feeds/rfc3339.hpp"
 
-namespace rtm::feeds::detail {
+namespace rtm::feeds {
 namespace {
 
 bool digits(std::string_view text, std::size_t at, std::size_t count, int& out) noexcept {
@@ -66,8 +66,14 @@ bool parse_rfc3339(std::string_view text, std::int64_t& ns) noexcept {
   if (i != text.size()) return false;
   const std::int64_t seconds =
       days_from_civil(year, month, day) * 86400 + std::int64_t{hour * 3600 + minute * 60 + second} - offset_seconds;
-  ns = seconds * 1'000'000'000 + fraction;
+  // ns since the epoch in 64 bits spans the years 1677 to 2262; a time
+  // outside that is refused, not wrapped.
+  std::int64_t whole_ns = 0;
+  if (__builtin_mul_overflow(seconds, std::int64_t{1'000'000'000}, &whole_ns) ||
+      __builtin_add_overflow(whole_ns, fraction, &ns)) {
+    return false;
+  }
   return true;
 }
 
-}  // namespace rtm::feeds::detail
+}  // namespace rtm::feeds
