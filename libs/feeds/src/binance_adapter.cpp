@@ -62,7 +62,7 @@ bool parse_levels(od::value& value, msg::BookSide side, std::vector<RawLevel>& l
 
 // "b" and "a" are bid/ask level arrays in a depth diff, best prices (strings)
 // in a bookTicker, and order ids (numbers) in a trade.
-bool parse_side_field(od::value& value, msg::BookSide side, std::string_view& best_price, Event& event) {
+[[gnu::always_inline]] inline bool parse_side_field(od::value& value, msg::BookSide side, std::string_view& best_price, Event& event) {
   od::json_type type{};
   if (value.type().get(type) != SUCCESS) return false;
   if (type == od::json_type::array) return parse_levels(value, side, *event.levels);
@@ -75,7 +75,7 @@ bool parse_fields(od::object object, Event& event);
 // An if-chain, not a switch: a jump table's target changes with every field,
 // which an indirect-branch predictor keeps missing, while these conditional
 // branches follow the venue's fixed field order and are predicted well.
-bool parse_field(std::string_view key, od::value& value, Event& event) {
+[[gnu::always_inline]] inline bool parse_field(std::string_view key, od::value& value, Event& event) {
   if (key.size() == 1) {
     const char k = key[0];
     if (k == 'e') return detail::string_value(value, event.type);

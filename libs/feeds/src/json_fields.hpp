@@ -16,8 +16,10 @@ namespace rtm::feeds::detail {
 
 namespace od = simdjson::ondemand;
 
-// Values are taken by reference: an On-Demand value is an iterator into the
-// document, and copying it into every helper measurably slows parsing.
+// Values are taken by reference and the helpers are forced inline: an
+// On-Demand value is an iterator into the document, and passing it into
+// out-of-line helpers made field parsing about 1.4x slower than the same
+// code written inline (measured on Binance trades).
 
 inline simdjson::padded_string_view padded(PaddedFrame frame) noexcept {
   return simdjson::padded_string_view(frame.text.data(), frame.text.size(), frame.text.size() + kFramePadding);
@@ -36,7 +38,7 @@ inline std::string_view key_of(od::field& field) noexcept {
 // The text of a JSON string that holds a number ("16500.10"), straight from
 // the frame: no unescaping copy, since a decimal has nothing to unescape (a
 // backslash would fail the decimal parse that follows).
-inline bool number_string(od::value& value, std::string_view& out) noexcept {
+[[gnu::always_inline]] inline bool number_string(od::value& value, std::string_view& out) noexcept {
   std::string_view token = value.raw_json_token();
   while (!token.empty() && token.back() != '"') token.remove_suffix(1);  // trailing whitespace
   if (token.size() < 2 || token.front() != '"') return false;
@@ -46,7 +48,7 @@ inline bool number_string(od::value& value, std::string_view& out) noexcept {
 
 // The text of a JSON number (Kraken's prices), kept as text so that it stays
 // exact: 0.5117 becomes 5117 at scale 4, never the nearest double.
-inline bool number_token(od::value& value, std::string_view& out) noexcept {
+[[gnu::always_inline]] inline bool number_token(od::value& value, std::string_view& out) noexcept {
   std::string_view token = value.raw_json_token();
   while (!token.empty() &&
          (token.back() == ' ' || token.back() == '\n' || token.back() == '\r' || token.back() == '\t')) {
@@ -59,17 +61,17 @@ inline bool number_token(od::value& value, std::string_view& out) noexcept {
 
 // A decimal's text at a fixed scale; false if malformed, out of range or
 // finer than the scale.
-inline bool to_mantissa(std::string_view text, std::uint8_t scale, std::int64_t& out) noexcept {
+[[gnu::always_inline]] inline bool to_mantissa(std::string_view text, std::uint8_t scale, std::int64_t& out) noexcept {
   const msg::DecimalResult parsed = msg::parse_decimal_at_scale(text, scale);
   out = parsed.value.mantissa;
   return parsed.ok();
 }
 
-inline bool unsigned_integer(od::value& value, std::uint64_t& out) noexcept {
+[[gnu::always_inline]] inline bool unsigned_integer(od::value& value, std::uint64_t& out) noexcept {
   return value.get_uint64().get(out) == simdjson::SUCCESS;
 }
 
-inline bool string_value(od::value& value, std::string_view& out) noexcept {
+[[gnu::always_inline]] inline bool string_value(od::value& value, std::string_view& out) noexcept {
   return value.get_string().get(out) == simdjson::SUCCESS;
 }
 

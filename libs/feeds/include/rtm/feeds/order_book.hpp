@@ -24,7 +24,8 @@ struct PriceLevel {
 // the book's depth has been reserved.
 class OrderBook {
  public:
-  OrderBook() : OrderBook(1024) {}
+  // Room for 64 levels a side; deeper books grow once, as they fill.
+  OrderBook() : OrderBook(64) {}
   explicit OrderBook(std::size_t expected_depth) {
     bids_.reserve(expected_depth);
     asks_.reserve(expected_depth);
