@@ -62,7 +62,8 @@ bool parse_levels(od::value& value, msg::BookSide side, std::vector<RawLevel>& l
 
 // "b" and "a" are bid/ask level arrays in a depth diff, best prices (strings)
 // in a bookTicker, and order ids (numbers) in a trade.
-[[gnu::always_inline]] inline bool parse_side_field(od::value& value, msg::BookSide side, std::string_view& best_price, Event& event) {
+[[gnu::always_inline]] inline bool parse_side_field(od::value& value, msg::BookSide side, std::string_view& best_price,
+                                                    Event& event) {
   od::json_type type{};
   if (value.type().get(type) != SUCCESS) return false;
   if (type == od::json_type::array) return parse_levels(value, side, *event.levels);
