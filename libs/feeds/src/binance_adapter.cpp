@@ -214,7 +214,9 @@ FrameResult BinanceAdapter::on_frame(PaddedFrame frame, std::int64_t ts_recv) {
 
   if (event.type == "trade") {
     if (event.symbol.empty() || !event.has_trade_id || !event.has_maker) return malformed();
-    Instrument& instrument = catalog_.find_or_add(venue(), event.symbol);
+    Instrument* found = instrument_for(event.symbol);
+    if (found == nullptr) return refused();
+    Instrument& instrument = *found;
     msg::Trade trade;
     trade.price_scale = instrument.spec.price_scale;
     trade.size_scale = instrument.spec.size_scale;
@@ -238,7 +240,9 @@ FrameResult BinanceAdapter::on_frame(PaddedFrame frame, std::int64_t ts_recv) {
         !ms_to_ns(event.event_time_ms, ts_event)) {
       return malformed();
     }
-    Instrument& instrument = catalog_.find_or_add(venue(), event.symbol);
+    Instrument* found = instrument_for(event.symbol);
+    if (found == nullptr) return refused();
+    Instrument& instrument = *found;
     if (!impl_->convert_levels(instrument)) return malformed();
     ++counters_.frames_ok;
     BookTrack& track = impl_->track(instrument);
@@ -278,7 +282,9 @@ FrameResult BinanceAdapter::on_frame(PaddedFrame frame, std::int64_t ts_recv) {
   }
 
   if (event.type.empty() && !event.symbol.empty() && !event.bid_price.empty() && !event.ask_price.empty()) {
-    Instrument& instrument = catalog_.find_or_add(venue(), event.symbol);
+    Instrument* found = instrument_for(event.symbol);
+    if (found == nullptr) return refused();
+    Instrument& instrument = *found;
     msg::Bbo bbo;
     bbo.price_scale = instrument.spec.price_scale;
     bbo.size_scale = instrument.spec.size_scale;
@@ -302,7 +308,9 @@ FrameResult BinanceAdapter::on_frame(PaddedFrame frame, std::int64_t ts_recv) {
 
 FrameResult BinanceAdapter::on_depth_snapshot(std::string_view symbol, PaddedFrame frame, std::int64_t ts_recv) {
   Event event;
-  Instrument& instrument = catalog_.find_or_add(venue(), symbol);
+  Instrument* found = instrument_for(symbol);
+  if (found == nullptr) return refused();
+  Instrument& instrument = *found;
   if (oversized(frame) || !impl_->parse(frame, event) || !event.has_snapshot_id || !impl_->convert_levels(instrument)) {
     ++counters_.frames_malformed;
     return FrameResult::kMalformed;

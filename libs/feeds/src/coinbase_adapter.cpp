@@ -290,7 +290,9 @@ FrameResult CoinbaseAdapter::on_trade(std::int64_t ts_recv) {
       !detail::parse_rfc3339(m.time.value, ts_event) || !aggressor_of(m.side, aggressor)) {
     return malformed();
   }
-  Instrument& instrument = catalog_.find_or_add(venue(), m.product_id.value);
+  Instrument* found = instrument_for(m.product_id.value);
+  if (found == nullptr) return refused();
+  Instrument& instrument = *found;
   msg::Trade trade;
   trade.price_scale = instrument.spec.price_scale;
   trade.size_scale = instrument.spec.size_scale;
@@ -310,7 +312,9 @@ FrameResult CoinbaseAdapter::on_ticker(std::int64_t ts_recv) {
   const Message& m = impl_->message;
   std::int64_t ts_event = 0;
   if (!has_product(m) || !m.sequence.absent_or_ok() || !event_time(m, ts_recv, ts_event)) return malformed();
-  Instrument& instrument = catalog_.find_or_add(venue(), m.product_id.value);
+  Instrument* found = instrument_for(m.product_id.value);
+  if (found == nullptr) return refused();
+  Instrument& instrument = *found;
   msg::Bbo bbo;
   bbo.price_scale = instrument.spec.price_scale;
   bbo.size_scale = instrument.spec.size_scale;
@@ -334,7 +338,9 @@ FrameResult CoinbaseAdapter::on_snapshot(std::int64_t ts_recv) {
       !event_time(m, ts_recv, ts_event)) {
     return malformed();
   }
-  Instrument& instrument = catalog_.find_or_add(venue(), m.product_id.value);
+  Instrument* found = instrument_for(m.product_id.value);
+  if (found == nullptr) return refused();
+  Instrument& instrument = *found;
   if (!impl_->convert_levels(instrument)) return malformed();
   ++counters_.frames_ok;
   Track& track = impl_->track(instrument);
@@ -356,7 +362,9 @@ FrameResult CoinbaseAdapter::on_update(std::int64_t ts_recv) {
   if (!has_product(m) || !m.has_changes || !m.sequence.absent_or_ok() || !event_time(m, ts_recv, ts_event)) {
     return malformed();
   }
-  Instrument& instrument = catalog_.find_or_add(venue(), m.product_id.value);
+  Instrument* found = instrument_for(m.product_id.value);
+  if (found == nullptr) return refused();
+  Instrument& instrument = *found;
   if (!impl_->convert_levels(instrument)) return malformed();
   ++counters_.frames_ok;
   Track& track = impl_->track(instrument);
@@ -377,7 +385,9 @@ FrameResult CoinbaseAdapter::on_order_flow(std::int64_t ts_recv) {
   const Message& m = impl_->message;
   ++counters_.frames_ignored;
   if (has_product(m) && m.sequence.ok) {
-    accept_sequence(impl_->track(catalog_.find_or_add(venue(), m.product_id.value)), SequenceStream::kFeed, ts_recv);
+    if (Instrument* instrument = instrument_for(m.product_id.value)) {
+      accept_sequence(impl_->track(*instrument), SequenceStream::kFeed, ts_recv);
+    }
   }
   return FrameResult::kIgnored;
 }

@@ -32,12 +32,15 @@ Instrument* InstrumentCatalog::find(msg::Venue venue, std::string_view symbol) n
   return found == symbols->second.end() ? nullptr : found->second;
 }
 
-Instrument& InstrumentCatalog::find_or_add(msg::Venue venue, std::string_view symbol) {
-  if (Instrument* known = find(venue, symbol)) return *known;
+Instrument* InstrumentCatalog::find_or_add(msg::Venue venue, std::string_view symbol) {
+  if (Instrument* known = find(venue, symbol)) return known;
+  if (discovered_ >= max_discovered_) return nullptr;
   InstrumentSpec spec;
   spec.venue = venue;
   spec.symbol = std::string(symbol);
-  return add(std::move(spec));
+  Instrument& added = add(std::move(spec));
+  ++discovered_;
+  return &added;
 }
 
 const Instrument* InstrumentCatalog::find(msg::InstrumentId id) const noexcept {

@@ -361,7 +361,9 @@ struct KrakenAdapter::Impl {
   void emit_trades(std::int64_t ts_recv) {
     for (std::size_t i = 0; i < scratch.trades.size(); ++i) {
       TradeEntry& entry = scratch.trades[i];
-      Instrument& instrument = self.catalog_.find_or_add(self.venue(), entry.symbol);
+      Instrument* found = self.instrument_for(entry.symbol);
+      if (found == nullptr) continue;  // counted; the other trades still go out
+      Instrument& instrument = *found;
       const bool last = i + 1 == scratch.trades.size();
       self.emit(entry.trade, instrument, entry.ts_event, ts_recv, last ? msg::flags::kEndOfBatch : 0);
     }
@@ -378,7 +380,9 @@ struct KrakenAdapter::Impl {
   void apply_books(std::int64_t ts_recv) {
     const bool snapshot = scratch.header.type == MessageType::kSnapshot;
     for (const BookEntry& entry : scratch.books) {
-      Instrument& instrument = self.catalog_.find_or_add(self.venue(), entry.symbol);
+      Instrument* found = self.instrument_for(entry.symbol);
+      if (found == nullptr) continue;
+      Instrument& instrument = *found;
       BookTrack& book_track = track(instrument);
       // An update to a book that is not live is dropped: the resubscription
       // (or reconnection) that follows brings a fresh snapshot.

@@ -227,3 +227,26 @@ TEST_F(BinanceAdapterTest, OversizedFramesAreRefusedUnparsed) {
 
 }  // namespace
 }  // namespace rtm::feeds
+
+namespace rtm::feeds {
+namespace {
+
+TEST(BinanceAdapterLimits, AFeedCannotGrowTheCatalogWithoutBound) {
+  InstrumentCatalog catalog(2);
+  testing::CollectingSink sink;
+  BinanceAdapter adapter(catalog, sink);
+  for (int i = 0; i < 5; ++i) {
+    const std::string frame =
+        R"({"e":"trade","E":1,"s":"SYM)" + std::to_string(i) + R"(","t":1,"p":"1.0","q":"1.0","T":1,"m":true})";
+    testing::feed(adapter, frame);
+  }
+  EXPECT_EQ(sink.all<msg::Trade>().size(), 2U);
+  EXPECT_EQ(adapter.counters().instruments_refused, 3U);
+  EXPECT_EQ(adapter.counters().frames_ignored, 3U);
+  // Known instruments still flow.
+  EXPECT_EQ(testing::feed(adapter, R"({"e":"trade","E":1,"s":"SYM0","t":2,"p":"1.0","q":"1.0","T":1,"m":true})"),
+            FrameResult::kOk);
+}
+
+}  // namespace
+}  // namespace rtm::feeds

@@ -38,11 +38,20 @@ struct Instrument {
 // allocate nothing. Not thread-safe: one catalog per ingest thread.
 class InstrumentCatalog {
  public:
+  // Instruments a feed may add on its own, beyond those configured: a feed
+  // that names ever new symbols (hostile or broken) is refused, not allowed
+  // to grow memory without bound.
+  static constexpr std::size_t kDefaultMaxDiscovered = 10'000;
+
+  explicit InstrumentCatalog(std::size_t max_discovered = kDefaultMaxDiscovered) : max_discovered_(max_discovered) {}
+
   // Throws std::invalid_argument when the instrument's id collides with
   // another instrument's.
   Instrument& add(InstrumentSpec spec);
   [[nodiscard]] Instrument* find(msg::Venue venue, std::string_view symbol) noexcept;
-  Instrument& find_or_add(msg::Venue venue, std::string_view symbol);
+  // nullptr when the symbol is new and max_discovered instruments have
+  // already been discovered.
+  Instrument* find_or_add(msg::Venue venue, std::string_view symbol);
   [[nodiscard]] const Instrument* find(msg::InstrumentId id) const noexcept;
 
   // "binance:BTCUSDT"; "unknown:<id>" for an id the catalog has not seen.
@@ -63,6 +72,8 @@ class InstrumentCatalog {
   std::unordered_map<std::uint16_t, SymbolMap> by_venue_;
   std::unordered_map<msg::InstrumentId, Instrument*> by_id_;
   msg::InstrumentRegistry registry_;
+  std::size_t max_discovered_;
+  std::size_t discovered_ = 0;
 };
 
 }  // namespace rtm::feeds

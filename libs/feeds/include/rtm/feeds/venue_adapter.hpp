@@ -26,6 +26,8 @@ struct AdapterCounters {
   std::uint64_t checksum_failures = 0;
   std::uint64_t crossed_books = 0;
   std::uint64_t resyncs = 0;  // resync requests made
+  // Of frames_ignored: about a new instrument the catalog had no room for.
+  std::uint64_t instruments_refused = 0;
 };
 
 enum class FrameResult : std::uint8_t { kOk, kIgnored, kMalformed };
@@ -87,6 +89,17 @@ class VenueAdapter {
   // publishes the reason and a kResync status, and asks for a resync.
   void start_resync(Instrument& instrument, BookState& state, msg::StatusCode reason, std::string_view detail,
                     std::int64_t ts_recv, std::uint64_t expected = 0, std::uint64_t received = 0);
+  // The instrument a frame is about, added on first sight; nullptr (and
+  // counted) when the catalog is full.
+  Instrument* instrument_for(std::string_view symbol) {
+    Instrument* instrument = catalog_.find_or_add(venue_, symbol);
+    if (instrument == nullptr) ++counters_.instruments_refused;
+    return instrument;
+  }
+  FrameResult refused() noexcept {
+    ++counters_.frames_ignored;
+    return FrameResult::kIgnored;
+  }
   void request_resync(std::string_view symbol) {
     ++counters_.resyncs;
     if (resync_) resync_(symbol);
