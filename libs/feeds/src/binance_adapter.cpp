@@ -330,7 +330,7 @@ FrameResult BinanceAdapter::on_depth_snapshot(std::string_view symbol, PaddedFra
     if (!continues) {
       // The snapshot is older than the diffs we hold (or a diff is missing):
       // take a newer snapshot and keep buffering.
-      emit_status(instrument, msg::StatusCode::kGap, "snapshot does not reach the buffered diffs", ts_recv, expected,
+      emit_status(instrument, msg::StatusCode::kGap, "snapshot misses buffered diffs", ts_recv, expected,
                   diff.first_update_id);
       ++counters_.gaps;
       track.snapshot_requested = true;

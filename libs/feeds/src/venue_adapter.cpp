@@ -50,7 +50,7 @@ void VenueAdapter::start_resync(Instrument& instrument, BookState& state, msg::S
   }
   emit_status(instrument, reason, detail, ts_recv, expected, received);
   state = BookState::kStale;
-  emit_status(instrument, msg::StatusCode::kResync, "book stale until a fresh snapshot", ts_recv);
+  emit_status(instrument, msg::StatusCode::kResync, "stale until a fresh snapshot", ts_recv);
   request_resync(instrument.spec.symbol);
 }
 
