@@ -282,5 +282,3 @@ BENCHMARK(BM_BinanceRapidJsonDepth)->Name("binance_depth/rapidjson_dom");
 
 }  // namespace
 }  // namespace rtm::bench
-
-BENCHMARK_MAIN();
