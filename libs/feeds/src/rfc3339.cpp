@@ -69,11 +69,8 @@ bool parse_rfc3339(std::string_view text, std::int64_t& ns) noexcept {
   // ns since the epoch in 64 bits spans the years 1677 to 2262; a time
   // outside that is refused, not wrapped.
   std::int64_t whole_ns = 0;
-  if (__builtin_mul_overflow(seconds, std::int64_t{1'000'000'000}, &whole_ns) ||
-      __builtin_add_overflow(whole_ns, fraction, &ns)) {
-    return false;
-  }
-  return true;
+  return !__builtin_mul_overflow(seconds, std::int64_t{1'000'000'000}, &whole_ns) &&
+         !__builtin_add_overflow(whole_ns, fraction, &ns);
 }
 
 }  // namespace rtm::feeds
