@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "json_fields.hpp"
+#include "rtm/feeds/symbol_map.hpp"
 
 namespace rtm::feeds {
 namespace {
@@ -144,11 +145,6 @@ struct BookTrack {
   std::deque<BufferedDiff> buffered;
 };
 
-struct SymbolHash {
-  using is_transparent = void;
-  std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
-};
-
 }  // namespace
 
 struct BinanceAdapter::Impl {
@@ -158,7 +154,7 @@ struct BinanceAdapter::Impl {
   od::parser parser;
   std::vector<RawLevel> raw_levels;
   std::vector<BookLevelUpdate> levels;
-  std::unordered_map<std::string, BookTrack, SymbolHash, std::equal_to<>> books;
+  SymbolMap<BookTrack> books;
 
   BookTrack& track(Instrument& instrument) {
     auto found = books.find(instrument.spec.symbol);

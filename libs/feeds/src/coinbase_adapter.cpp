@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "json_fields.hpp"
+#include "rtm/feeds/symbol_map.hpp"
 
 namespace rtm::feeds {
 namespace {
@@ -185,11 +186,6 @@ struct LastSequence {
   bool seen = false;  // nothing seen since the connection (re)started
 };
 
-struct SymbolHash {
-  using is_transparent = void;
-  std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
-};
-
 }  // namespace
 
 struct CoinbaseAdapter::Track {
@@ -208,7 +204,7 @@ struct CoinbaseAdapter::Impl {
   Message message;  // the frame being handled; views into the frame and parser
   std::vector<RawLevel> raw_levels;
   std::vector<BookLevelUpdate> levels;
-  std::unordered_map<std::string, Track, SymbolHash, std::equal_to<>> tracks;
+  SymbolMap<Track> tracks;
 
   Track& track(Instrument& instrument) {
     auto found = tracks.find(instrument.spec.symbol);

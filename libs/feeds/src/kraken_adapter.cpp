@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "json_fields.hpp"
+#include "rtm/feeds/symbol_map.hpp"
 
 namespace rtm::feeds {
 
@@ -234,13 +235,6 @@ struct BookTrack {
   BookState state = BookState::kAwaitingSnapshot;
   ChecksumStatus checksum = ChecksumStatus::kNone;
 };
-
-struct SymbolHash {
-  using is_transparent = void;
-  std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
-};
-template <class V>
-using SymbolMap = std::unordered_map<std::string, V, SymbolHash, std::equal_to<>>;
 
 // Room for a message's new levels on top of the subscribed depth before the
 // cut, so that a book does not reallocate on the steady path.

@@ -8,6 +8,7 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "rtm/feeds/symbol_map.hpp"
 #include "rtm/msg/ids.hpp"
 #include "rtm/msg/instrument_registry.hpp"
 
@@ -62,14 +63,8 @@ class InstrumentCatalog {
   static std::string derive_canonical(msg::Venue venue, std::string_view symbol);
 
  private:
-  struct SymbolHash {
-    using is_transparent = void;
-    std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
-  };
-  using SymbolMap = std::unordered_map<std::string, Instrument*, SymbolHash, std::equal_to<>>;
-
   std::deque<Instrument> instruments_;  // stable addresses
-  std::unordered_map<std::uint16_t, SymbolMap> by_venue_;
+  std::unordered_map<std::uint16_t, SymbolMap<Instrument*>> by_venue_;
   std::unordered_map<msg::InstrumentId, Instrument*> by_id_;
   msg::InstrumentRegistry registry_;
   std::size_t max_discovered_;
