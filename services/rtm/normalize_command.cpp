@@ -223,7 +223,9 @@ int normalize_command(int argc, char** argv) {
       result = adapter->on_frame(frame, ts_recv);
     }
     if (result == feeds::FrameResult::kMalformed) {
-      std::fprintf(stderr, "line %zu: not a valid %s message\n", line_number, msg::venue_name(venue).data());
+      const std::string reason(adapter->last_error());
+      std::fprintf(stderr, "line %zu: %s frame refused: %s\n", line_number, msg::venue_name(venue).data(),
+                   reason.c_str());
     }
     const auto touched = sink.take_touched();
     if (options->book_top > 0) print_books(*adapter, catalog, touched, options->book_top);

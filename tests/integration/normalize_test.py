@@ -78,11 +78,12 @@ class NormalizeTest(unittest.TestCase):
         self.assertEqual(trade["ts_recv"], 1700000000300000000)
 
     def test_stdin_and_errors(self):
-        code, records, stderr = normalize("--venue", "binance", stdin='{"e":"trade"\nnot json\n')
+        code, records, stderr = normalize("--venue", "binance", stdin='{"e":"trade"\nnot json\n{"e":"trade","s":"X"}\n')
         self.assertEqual(code, 0)
         self.assertEqual(records, [])
         self.assertIn("line 1:", stderr)
         self.assertIn("line 2:", stderr)
+        self.assertIn("line 3: binance frame refused: trade without s, t or m", stderr)
         code, _, stderr = normalize("--venue", "nyse")
         self.assertNotEqual(code, 0)
         code, _, stderr = normalize("--venue", "binance", "/nonexistent/file")

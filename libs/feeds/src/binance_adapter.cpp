@@ -199,17 +199,11 @@ BinanceAdapter::~BinanceAdapter() = default;
 
 FrameResult BinanceAdapter::on_frame(PaddedFrame frame, std::int64_t ts_recv) {
   Event event;
-  if (oversized(frame) || !impl_->parse(frame, event)) {
-    ++counters_.frames_malformed;
-    return FrameResult::kMalformed;
-  }
-  auto malformed = [this] {
-    ++counters_.frames_malformed;
-    return FrameResult::kMalformed;
-  };
+  if (oversized(frame)) return malformed("frame over the size limit");
+  if (!impl_->parse(frame, event)) return malformed("not JSON, or a field of the wrong type");
 
   if (event.type == "trade") {
-    if (event.symbol.empty() || !event.has_trade_id || !event.has_maker) return malformed();
+    if (event.symbol.empty() || !event.has_trade_id || !event.has_maker) return malformed("trade without s, t or m");
     Instrument* found = instrument_for(event.symbol);
     if (found == nullptr) return refused();
     Instrument& instrument = *found;
@@ -218,10 +212,11 @@ FrameResult BinanceAdapter::on_frame(PaddedFrame frame, std::int64_t ts_recv) {
     trade.size_scale = instrument.spec.size_scale;
     if (!detail::to_mantissa(event.price, trade.price_scale, trade.price) ||
         !detail::to_mantissa(event.quantity, trade.size_scale, trade.size) || trade.size < 0) {
-      return malformed();
+      return malformed("trade p or q not a decimal at the instrument's scale");
     }
     std::int64_t ts_event = 0;
-    if (!ms_to_ns(event.trade_time_ms != 0 ? event.trade_time_ms : event.event_time_ms, ts_event)) return malformed();
+    if (!ms_to_ns(event.trade_time_ms != 0 ? event.trade_time_ms : event.event_time_ms, ts_event))
+      return malformed("trade time out of range");
     trade.trade_id = event.trade_id;
     // m: the buyer was the maker, so the aggressor sold.
     trade.aggressor = event.maker_is_buyer ? msg::Aggressor::kSell : msg::Aggressor::kBuy;
@@ -234,12 +229,12 @@ FrameResult BinanceAdapter::on_frame(PaddedFrame frame, std::int64_t ts_recv) {
     std::int64_t ts_event = 0;
     if (event.symbol.empty() || !event.has_first || !event.has_last || event.first_update_id > event.last_update_id ||
         !ms_to_ns(event.event_time_ms, ts_event)) {
-      return malformed();
+      return malformed("depth diff without s, U or u, U > u, or bad E");
     }
     Instrument* found = instrument_for(event.symbol);
     if (found == nullptr) return refused();
     Instrument& instrument = *found;
-    if (!impl_->convert_levels(instrument)) return malformed();
+    if (!impl_->convert_levels(instrument)) return malformed("depth level not a size >= 0 at the instrument's scales");
     ++counters_.frames_ok;
     BookTrack& track = impl_->track(instrument);
     if (track.state != BookState::kLive) {
@@ -289,7 +284,7 @@ FrameResult BinanceAdapter::on_frame(PaddedFrame frame, std::int64_t ts_recv) {
         !detail::to_mantissa(event.ask_price, bbo.price_scale, bbo.ask_price) ||
         !detail::to_mantissa(event.ask_quantity, bbo.size_scale, bbo.ask_size) || bbo.bid_size < 0 ||
         bbo.ask_size < 0) {
-      return malformed();
+      return malformed("bookTicker price or size not a decimal at the instrument's scale");
     }
     // bookTicker carries no exchange time: ts_event is our receive time.
     emit(bbo, instrument, ts_recv, ts_recv, msg::flags::kEndOfBatch);
@@ -308,8 +303,7 @@ FrameResult BinanceAdapter::on_depth_snapshot(std::string_view symbol, PaddedFra
   if (found == nullptr) return refused();
   Instrument& instrument = *found;
   if (oversized(frame) || !impl_->parse(frame, event) || !event.has_snapshot_id || !impl_->convert_levels(instrument)) {
-    ++counters_.frames_malformed;
-    return FrameResult::kMalformed;
+    return malformed("not a depth snapshot (lastUpdateId, bids, asks)");
   }
   ++counters_.frames_ok;
   BookTrack& track = impl_->track(instrument);

@@ -258,7 +258,8 @@ CoinbaseAdapter::CoinbaseAdapter(InstrumentCatalog& catalog, RecordSink& sink, C
 CoinbaseAdapter::~CoinbaseAdapter() = default;
 
 FrameResult CoinbaseAdapter::on_frame(PaddedFrame frame, std::int64_t ts_recv) {
-  if (oversized(frame) || !impl_->parse(frame) || !impl_->message.type.ok) return malformed();
+  if (oversized(frame)) return malformed("frame over the size limit");
+  if (!impl_->parse(frame) || !impl_->message.type.ok) return malformed("not JSON, or a field of the wrong type");
   switch (classify(impl_->message.type.value)) {
     case Kind::kUpdate:
       return on_update(ts_recv);
@@ -284,7 +285,7 @@ FrameResult CoinbaseAdapter::on_trade(std::int64_t ts_recv) {
   msg::Aggressor aggressor = msg::Aggressor::kUnknown;
   if (!has_product(m) || !m.trade_id.ok || !m.sequence.absent_or_ok() || !m.time.ok ||
       !detail::parse_rfc3339(m.time.value, ts_event) || !aggressor_of(m.side, aggressor)) {
-    return malformed();
+    return malformed("match without product_id, trade_id, time or side");
   }
   Instrument* found = instrument_for(m.product_id.value);
   if (found == nullptr) return refused();
@@ -293,7 +294,7 @@ FrameResult CoinbaseAdapter::on_trade(std::int64_t ts_recv) {
   trade.price_scale = instrument.spec.price_scale;
   trade.size_scale = instrument.spec.size_scale;
   if (!decimal(m.price, trade.price_scale, trade.price) || !quantity(m.size, trade.size_scale, trade.size)) {
-    return malformed();
+    return malformed("match price or size not a decimal at the instrument's scale");
   }
   trade.trade_id = m.trade_id.value;
   trade.aggressor = aggressor;
@@ -307,7 +308,8 @@ FrameResult CoinbaseAdapter::on_trade(std::int64_t ts_recv) {
 FrameResult CoinbaseAdapter::on_ticker(std::int64_t ts_recv) {
   const Message& m = impl_->message;
   std::int64_t ts_event = 0;
-  if (!has_product(m) || !m.sequence.absent_or_ok() || !event_time(m, ts_recv, ts_event)) return malformed();
+  if (!has_product(m) || !m.sequence.absent_or_ok() || !event_time(m, ts_recv, ts_event))
+    return malformed("ticker without product_id, or a bad time");
   Instrument* found = instrument_for(m.product_id.value);
   if (found == nullptr) return refused();
   Instrument& instrument = *found;
@@ -318,7 +320,7 @@ FrameResult CoinbaseAdapter::on_ticker(std::int64_t ts_recv) {
       !quantity(m.best_bid_size, bbo.size_scale, bbo.bid_size) ||
       !decimal(m.best_ask, bbo.price_scale, bbo.ask_price) ||
       !quantity(m.best_ask_size, bbo.size_scale, bbo.ask_size)) {
-    return malformed();
+    return malformed("ticker best bid/ask not decimals at the instrument's scales");
   }
   ++counters_.frames_ok;
   if (accept_sequence(impl_->track(instrument), SequenceStream::kTicker, ts_recv)) {
@@ -332,12 +334,12 @@ FrameResult CoinbaseAdapter::on_snapshot(std::int64_t ts_recv) {
   std::int64_t ts_event = 0;
   if (!has_product(m) || !m.has_bids || !m.has_asks || !m.sequence.absent_or_ok() ||
       !event_time(m, ts_recv, ts_event)) {
-    return malformed();
+    return malformed("snapshot without product_id, bids or asks");
   }
   Instrument* found = instrument_for(m.product_id.value);
   if (found == nullptr) return refused();
   Instrument& instrument = *found;
-  if (!impl_->convert_levels(instrument)) return malformed();
+  if (!impl_->convert_levels(instrument)) return malformed("book level not a size >= 0 at the instrument's scales");
   ++counters_.frames_ok;
   Track& track = impl_->track(instrument);
   apply_levels(instrument, track.book, impl_->levels, true, ts_event, ts_recv);
@@ -356,12 +358,12 @@ FrameResult CoinbaseAdapter::on_update(std::int64_t ts_recv) {
   const Message& m = impl_->message;
   std::int64_t ts_event = 0;
   if (!has_product(m) || !m.has_changes || !m.sequence.absent_or_ok() || !event_time(m, ts_recv, ts_event)) {
-    return malformed();
+    return malformed("l2update without product_id, changes or time");
   }
   Instrument* found = instrument_for(m.product_id.value);
   if (found == nullptr) return refused();
   Instrument& instrument = *found;
-  if (!impl_->convert_levels(instrument)) return malformed();
+  if (!impl_->convert_levels(instrument)) return malformed("book change not a size >= 0 at the instrument's scales");
   ++counters_.frames_ok;
   Track& track = impl_->track(instrument);
   // Not live: the snapshot that the resubscription brings supersedes it.
@@ -392,11 +394,6 @@ FrameResult CoinbaseAdapter::ignored(bool unknown_type) {
   ++counters_.frames_ignored;
   if (unknown_type) ++counters_.unknown_types;
   return FrameResult::kIgnored;
-}
-
-FrameResult CoinbaseAdapter::malformed() {
-  ++counters_.frames_malformed;
-  return FrameResult::kMalformed;
 }
 
 bool CoinbaseAdapter::accept_sequence(Track& track, SequenceStream stream, std::int64_t ts_recv) {

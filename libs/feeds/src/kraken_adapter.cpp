@@ -491,15 +491,13 @@ KrakenAdapter::KrakenAdapter(InstrumentCatalog& catalog, RecordSink& sink, Krake
 KrakenAdapter::~KrakenAdapter() = default;
 
 FrameResult KrakenAdapter::on_frame(PaddedFrame frame, std::int64_t ts_recv) {
+  if (oversized(frame)) return malformed("frame over the size limit");
   Impl& impl = *impl_;
   const Header& header = impl.scratch.header;
   const bool ok = impl.parse(frame) && (header.channel != Channel::kTrade || impl.prepare_trades()) &&
                   (header.channel != Channel::kBook || impl.prepare_books(ts_recv)) &&
                   (header.channel != Channel::kInstrument || impl.prepare_pairs());
-  if (!ok) {
-    ++counters_.frames_malformed;
-    return FrameResult::kMalformed;
-  }
+  if (!ok) return malformed("not a Kraken v2 message: JSON, field type, number or size");
   switch (header.channel) {
     case Channel::kTrade:
       impl.emit_trades(ts_recv);

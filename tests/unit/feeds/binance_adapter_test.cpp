@@ -205,7 +205,12 @@ TEST_F(BinanceAdapterTest, MalformedFramesAreCountedAndSkipped) {
       R"([1,2,3])",
       R"({"e":"trade","s":"BTCUSDT","t":1,"p":"1","q":"1","T":167251578200136000,"m":true})",  // time past 2262
   };
-  for (const auto& frame : bad) EXPECT_EQ(feed(adapter_, frame), FrameResult::kMalformed) << frame;
+  for (const auto& frame : bad) {
+    EXPECT_EQ(feed(adapter_, frame), FrameResult::kMalformed) << frame;
+    EXPECT_FALSE(adapter_.last_error().empty()) << "every refusal says why: " << frame;
+  }
+  feed(adapter_, R"({"e":"trade","s":"BTCUSDT","p":"1","q":"1","T":1,"m":true})");
+  EXPECT_EQ(adapter_.last_error(), "trade without s, t or m");
   EXPECT_EQ(adapter_.counters().frames_malformed, bad.size());
   EXPECT_TRUE(sink_.records.empty());
   // The adapter carries on with the next good frame.

@@ -62,7 +62,6 @@ class CoinbaseAdapter final : public VenueAdapter {
   FrameResult on_update(std::int64_t ts_recv);
   FrameResult on_order_flow(std::int64_t ts_recv);
   FrameResult ignored(bool unknown_type);
-  FrameResult malformed();
   // False when the message repeats one already seen (to be dropped); starts
   // a resync when it reveals a gap.
   bool accept_sequence(Track& track, SequenceStream stream, std::int64_t ts_recv);

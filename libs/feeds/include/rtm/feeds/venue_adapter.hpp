@@ -69,6 +69,8 @@ class VenueAdapter {
 
   void set_resync_handler(ResyncHandler handler) { resync_ = std::move(handler); }
   [[nodiscard]] const AdapterCounters& counters() const noexcept { return counters_; }
+  // Why the last frame counted malformed was refused.
+  [[nodiscard]] std::string_view last_error() const noexcept { return last_error_; }
   [[nodiscard]] msg::Venue venue() const noexcept { return venue_; }
   // Frames larger than this are counted malformed without being parsed.
   void set_max_frame_size(std::size_t bytes) noexcept { max_frame_size_ = bytes; }
@@ -96,6 +98,12 @@ class VenueAdapter {
     if (instrument == nullptr) ++counters_.instruments_refused;
     return instrument;
   }
+  // Counts a refused frame and keeps the reason (a string literal).
+  FrameResult malformed(std::string_view reason) noexcept {
+    ++counters_.frames_malformed;
+    last_error_ = reason;
+    return FrameResult::kMalformed;
+  }
   FrameResult refused() noexcept {
     ++counters_.frames_ignored;
     return FrameResult::kIgnored;
@@ -113,6 +121,7 @@ class VenueAdapter {
 
  private:
   ResyncHandler resync_;
+  std::string_view last_error_;
   std::size_t max_frame_size_ = 4U << 20;
 };
 
