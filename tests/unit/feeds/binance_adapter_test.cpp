@@ -209,9 +209,10 @@ TEST_F(BinanceAdapterTest, MalformedFramesAreCountedAndSkipped) {
     EXPECT_EQ(feed(adapter_, frame), FrameResult::kMalformed) << frame;
     EXPECT_FALSE(adapter_.last_error().empty()) << "every refusal says why: " << frame;
   }
+  EXPECT_EQ(adapter_.counters().frames_malformed, bad.size());
   feed(adapter_, R"({"e":"trade","s":"BTCUSDT","p":"1","q":"1","T":1,"m":true})");
   EXPECT_EQ(adapter_.last_error(), "trade without s, t or m");
-  EXPECT_EQ(adapter_.counters().frames_malformed, bad.size());
+
   EXPECT_TRUE(sink_.records.empty());
   // The adapter carries on with the next good frame.
   EXPECT_EQ(feed(adapter_, testing::fixture_lines("binance")[0]), FrameResult::kOk);
