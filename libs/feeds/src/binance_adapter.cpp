@@ -120,7 +120,7 @@ bool parse_fields(od::object object, Event& event) {
 // Venue milliseconds to our nanoseconds; false past the year 2262, where 64
 // bits of nanoseconds end (a value that large is a corrupt frame).
 constexpr bool ms_to_ns(std::uint64_t ms, std::int64_t& ns) {
-  constexpr std::uint64_t kMaxMs = static_cast<std::uint64_t>(INT64_MAX / detail::kNanosPerMilli);
+  constexpr auto kMaxMs = static_cast<std::uint64_t>(INT64_MAX / detail::kNanosPerMilli);
   if (ms > kMaxMs) return false;
   ns = static_cast<std::int64_t>(ms) * detail::kNanosPerMilli;
   return true;
