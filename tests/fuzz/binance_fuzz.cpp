@@ -1,25 +1,13 @@
-// libFuzzer target: arbitrary bytes as Binance frames. The adapter must never
-// crash, and must account for every frame exactly once in its counters.
-#include <cstddef>
-#include <cstdint>
-#include <cstdlib>
-#include <string_view>
-
+// libFuzzer target: arbitrary bytes as Binance frames, and again as a REST
+// depth snapshot. The adapter must never crash, and must account for every
+// frame exactly once in its counters.
 #include "fuzz_sink.hpp"
 #include "rtm/feeds/binance_adapter.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  static rtm::feeds::InstrumentCatalog catalog;
-  static rtm::fuzz::CheckingSink sink;
-  static rtm::feeds::BinanceAdapter adapter(catalog, sink);
-  static rtm::feeds::FrameBuffer buffer;
-  static std::uint64_t frames = 0;
-  const std::string_view input(reinterpret_cast<const char*>(data), size);
-  adapter.on_frame(buffer.assign(input), 1);
-  ++frames;
-  // The same bytes as a REST depth snapshot.
-  adapter.on_depth_snapshot("BTCUSDT", buffer.assign(input), 2);
-  ++frames;
-  rtm::fuzz::check_counters(adapter.counters(), frames);
-  return 0;
+  return rtm::fuzz::fuzz_adapter<rtm::feeds::BinanceAdapter>(
+      data, size, [](rtm::feeds::BinanceAdapter& adapter, rtm::feeds::FrameBuffer& buffer, std::string_view input) {
+        adapter.on_depth_snapshot("BTCUSDT", buffer.assign(input), 2);
+        return 1;
+      });
 }

@@ -1,7 +1,9 @@
 #pragma once
 
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <string_view>
 
 #include "rtm/feeds/record_sink.hpp"
 #include "rtm/feeds/venue_adapter.hpp"
@@ -32,6 +34,23 @@ inline void check_counters(const feeds::AdapterCounters& c, std::uint64_t frames
                  static_cast<unsigned long long>(c.frames_malformed), static_cast<unsigned long long>(frames));
     std::abort();
   }
+}
+
+// One fuzz input through an adapter that lives for the whole run, so that
+// state carried between frames (books, sequences) is fuzzed too. `also` may
+// feed the same bytes in another way and returns how many frames it fed.
+template <class Adapter, class Also>
+int fuzz_adapter(const std::uint8_t* data, std::size_t size, Also also) {
+  static feeds::InstrumentCatalog catalog;
+  static CheckingSink sink;
+  static Adapter adapter(catalog, sink);
+  static feeds::FrameBuffer buffer;
+  static std::uint64_t frames = 0;
+  const std::string_view input(reinterpret_cast<const char*>(data), size);
+  adapter.on_frame(buffer.assign(input), 1);
+  frames += 1 + also(adapter, buffer, input);
+  check_counters(adapter.counters(), frames);
+  return 0;
 }
 
 }  // namespace rtm::fuzz

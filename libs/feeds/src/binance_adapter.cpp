@@ -156,14 +156,7 @@ struct BinanceAdapter::Impl {
   std::vector<BookLevelUpdate> levels;
   SymbolMap<BookTrack> books;
 
-  BookTrack& track(Instrument& instrument) {
-    auto found = books.find(instrument.spec.symbol);
-    if (found == books.end()) {
-      found = books.emplace(instrument.spec.symbol, BookTrack{}).first;
-      found->second.instrument = &instrument;
-    }
-    return found->second;
-  }
+  BookTrack& track(Instrument& instrument) { return track_for(books, instrument); }
 
   // Converts the raw levels to the instrument's scales into `levels`.
   bool convert_levels(const Instrument& instrument) {

@@ -206,14 +206,7 @@ struct CoinbaseAdapter::Impl {
   std::vector<BookLevelUpdate> levels;
   SymbolMap<Track> tracks;
 
-  Track& track(Instrument& instrument) {
-    auto found = tracks.find(instrument.spec.symbol);
-    if (found == tracks.end()) {
-      found = tracks.emplace(instrument.spec.symbol, Track{}).first;
-      found->second.instrument = &instrument;
-    }
-    return found->second;
-  }
+  Track& track(Instrument& instrument) { return track_for(tracks, instrument); }
 
   [[nodiscard]] const Track* find(std::string_view symbol) const {
     const auto found = tracks.find(symbol);

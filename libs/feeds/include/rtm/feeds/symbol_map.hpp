@@ -19,4 +19,13 @@ struct SymbolHash {
 template <class Value>
 using SymbolMap = std::unordered_map<std::string, Value, SymbolHash, std::equal_to<>>;
 
+// An adapter's state for one instrument (a Track with an `instrument`
+// pointer), made and pointed at the instrument the first time it is seen.
+template <class Track, class Instrument>
+Track& track_for(SymbolMap<Track>& tracks, Instrument& instrument) {
+  auto [slot, added] = tracks.try_emplace(instrument.spec.symbol);
+  if (added) slot->second.instrument = &instrument;
+  return slot->second;
+}
+
 }  // namespace rtm::feeds
