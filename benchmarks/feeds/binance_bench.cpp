@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <random>
 
+#include "baseline_loop.hpp"
 #include "frame_set.hpp"
 #include "null_sink.hpp"
 #include "rtm/feeds/binance_adapter.hpp"
@@ -118,10 +119,8 @@ struct BareTrade {
 void BM_BinanceBareSimdjsonTrade(benchmark::State& state) {
   const FrameSet& set = trades();
   simdjson::ondemand::parser parser;
-  std::size_t i = 0;
-  std::size_t failures = 0;
-  for (auto _ : state) {
-    const feeds::PaddedFrame frame = set[i];
+  cycle_frames(state, set, [&](const feeds::PaddedFrame frame) {
+    std::size_t failures = 0;
     BareTrade t;
     auto doc = parser.iterate(frame.text.data(), frame.text.size(), frame.text.size() + feeds::kFramePadding);
     simdjson::ondemand::object object;
@@ -148,10 +147,8 @@ void BM_BinanceBareSimdjsonTrade(benchmark::State& state) {
         failures += value.get_bool().get(t.maker) != simdjson::SUCCESS;
     }
     benchmark::DoNotOptimize(t);
-    if (++i == set.size()) i = 0;
-  }
-  if (failures != 0) state.SkipWithError("parse failed");
-  state.SetItemsProcessed(state.iterations());
+    return failures;
+  });
 }
 
 struct BareLevel {
@@ -164,10 +161,8 @@ void BM_BinanceBareSimdjsonDepth(benchmark::State& state) {
   std::vector<BareLevel> bids, asks;
   bids.reserve(64);
   asks.reserve(64);
-  std::size_t i = 0;
-  std::size_t failures = 0;
-  for (auto _ : state) {
-    const feeds::PaddedFrame frame = set[i];
+  cycle_frames(state, set, [&](const feeds::PaddedFrame frame) {
+    std::size_t failures = 0;
     std::string_view type, symbol;
     std::uint64_t event_time = 0, first = 0, last = 0;
     bids.clear();
@@ -204,10 +199,8 @@ void BM_BinanceBareSimdjsonDepth(benchmark::State& state) {
     }
     benchmark::DoNotOptimize(bids.data());
     benchmark::DoNotOptimize(asks.data());
-    if (++i == set.size()) i = 0;
-  }
-  if (failures != 0) state.SkipWithError("parse failed");
-  state.SetItemsProcessed(state.iterations());
+    return failures;
+  });
 }
 
 // RapidJSON's DOM: parse the whole message into a Document, then read the
@@ -215,13 +208,10 @@ void BM_BinanceBareSimdjsonDepth(benchmark::State& state) {
 void BM_BinanceRapidJsonTrade(benchmark::State& state) {
   const FrameSet& set = trades();
   rapidjson::Document document;
-  std::size_t i = 0;
-  std::size_t failures = 0;
-  for (auto _ : state) {
-    document.Parse(set[i].text.data(), set[i].text.size());
+  cycle_frames(state, set, [&](const feeds::PaddedFrame frame) {
+    document.Parse(frame.text.data(), frame.text.size());
     if (document.HasParseError() || !document.IsObject()) {
-      ++failures;
-      continue;
+      return std::size_t{1};
     }
     BareTrade t;
     t.type = document["e"].GetString();
@@ -233,10 +223,8 @@ void BM_BinanceRapidJsonTrade(benchmark::State& state) {
     t.trade_time = document["T"].GetUint64();
     t.maker = document["m"].GetBool();
     benchmark::DoNotOptimize(t);
-    if (++i == set.size()) i = 0;
-  }
-  if (failures != 0) state.SkipWithError("parse failed");
-  state.SetItemsProcessed(state.iterations());
+    return std::size_t{0};
+  });
 }
 
 void BM_BinanceRapidJsonDepth(benchmark::State& state) {
@@ -245,13 +233,10 @@ void BM_BinanceRapidJsonDepth(benchmark::State& state) {
   std::vector<BareLevel> bids, asks;
   bids.reserve(64);
   asks.reserve(64);
-  std::size_t i = 0;
-  std::size_t failures = 0;
-  for (auto _ : state) {
-    document.Parse(set[i].text.data(), set[i].text.size());
+  cycle_frames(state, set, [&](const feeds::PaddedFrame frame) {
+    document.Parse(frame.text.data(), frame.text.size());
     if (document.HasParseError() || !document.IsObject()) {
-      ++failures;
-      continue;
+      return std::size_t{1};
     }
     const std::string_view type = document["e"].GetString();
     const std::string_view symbol = document["s"].GetString();
@@ -267,10 +252,8 @@ void BM_BinanceRapidJsonDepth(benchmark::State& state) {
     benchmark::DoNotOptimize(event_time + first + last);
     benchmark::DoNotOptimize(bids.data());
     benchmark::DoNotOptimize(asks.data());
-    if (++i == set.size()) i = 0;
-  }
-  if (failures != 0) state.SkipWithError("parse failed");
-  state.SetItemsProcessed(state.iterations());
+    return std::size_t{0};
+  });
 }
 
 BENCHMARK_CAPTURE(BM_BinanceAdapter, trade, &trades, false)->Name("binance_trade/rtm_adapter");

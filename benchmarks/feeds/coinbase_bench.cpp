@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <random>
 
+#include "baseline_loop.hpp"
 #include "frame_set.hpp"
 #include "null_sink.hpp"
 #include "rtm/feeds/coinbase_adapter.hpp"
@@ -167,10 +168,8 @@ struct BareMatch {
 void BM_CoinbaseBareSimdjsonMatch(benchmark::State& state) {
   const FrameSet& set = matches();
   simdjson::ondemand::parser parser;
-  std::size_t i = 0;
-  std::size_t failures = 0;
-  for (auto _ : state) {
-    const feeds::PaddedFrame frame = set[i];
+  cycle_frames(state, set, [&](const feeds::PaddedFrame frame) {
+    std::size_t failures = 0;
     BareMatch m;
     auto doc = parser.iterate(frame.text.data(), frame.text.size(), frame.text.size() + feeds::kFramePadding);
     simdjson::ondemand::object object;
@@ -197,10 +196,8 @@ void BM_CoinbaseBareSimdjsonMatch(benchmark::State& state) {
         failures += value.get_string().get(m.side) != simdjson::SUCCESS;
     }
     benchmark::DoNotOptimize(m);
-    if (++i == set.size()) i = 0;
-  }
-  if (failures != 0) state.SkipWithError("parse failed");
-  state.SetItemsProcessed(state.iterations());
+    return failures;
+  });
 }
 
 struct BareChange {
@@ -212,10 +209,8 @@ void BM_CoinbaseBareSimdjsonUpdate(benchmark::State& state) {
   simdjson::ondemand::parser parser;
   std::vector<BareChange> changes;
   changes.reserve(64);
-  std::size_t i = 0;
-  std::size_t failures = 0;
-  for (auto _ : state) {
-    const feeds::PaddedFrame frame = set[i];
+  cycle_frames(state, set, [&](const feeds::PaddedFrame frame) {
+    std::size_t failures = 0;
     std::string_view type, product_id, time;
     changes.clear();
     auto doc = parser.iterate(frame.text.data(), frame.text.size(), frame.text.size() + feeds::kFramePadding);
@@ -249,10 +244,8 @@ void BM_CoinbaseBareSimdjsonUpdate(benchmark::State& state) {
     benchmark::DoNotOptimize(product_id);
     benchmark::DoNotOptimize(time);
     benchmark::DoNotOptimize(changes.data());
-    if (++i == set.size()) i = 0;
-  }
-  if (failures != 0) state.SkipWithError("parse failed");
-  state.SetItemsProcessed(state.iterations());
+    return failures;
+  });
 }
 
 // RapidJSON's DOM: parse the whole message into a Document, then read the
@@ -260,13 +253,10 @@ void BM_CoinbaseBareSimdjsonUpdate(benchmark::State& state) {
 void BM_CoinbaseRapidJsonMatch(benchmark::State& state) {
   const FrameSet& set = matches();
   rapidjson::Document document;
-  std::size_t i = 0;
-  std::size_t failures = 0;
-  for (auto _ : state) {
-    document.Parse(set[i].text.data(), set[i].text.size());
+  cycle_frames(state, set, [&](const feeds::PaddedFrame frame) {
+    document.Parse(frame.text.data(), frame.text.size());
     if (document.HasParseError() || !document.IsObject()) {
-      ++failures;
-      continue;
+      return std::size_t{1};
     }
     BareMatch m;
     m.type = document["type"].GetString();
@@ -278,10 +268,8 @@ void BM_CoinbaseRapidJsonMatch(benchmark::State& state) {
     m.price = document["price"].GetString();
     m.side = document["side"].GetString();
     benchmark::DoNotOptimize(m);
-    if (++i == set.size()) i = 0;
-  }
-  if (failures != 0) state.SkipWithError("parse failed");
-  state.SetItemsProcessed(state.iterations());
+    return std::size_t{0};
+  });
 }
 
 void BM_CoinbaseRapidJsonUpdate(benchmark::State& state) {
@@ -289,13 +277,10 @@ void BM_CoinbaseRapidJsonUpdate(benchmark::State& state) {
   rapidjson::Document document;
   std::vector<BareChange> changes;
   changes.reserve(64);
-  std::size_t i = 0;
-  std::size_t failures = 0;
-  for (auto _ : state) {
-    document.Parse(set[i].text.data(), set[i].text.size());
+  cycle_frames(state, set, [&](const feeds::PaddedFrame frame) {
+    document.Parse(frame.text.data(), frame.text.size());
     if (document.HasParseError() || !document.IsObject()) {
-      ++failures;
-      continue;
+      return std::size_t{1};
     }
     const std::string_view type = document["type"].GetString();
     const std::string_view product_id = document["product_id"].GetString();
@@ -308,10 +293,8 @@ void BM_CoinbaseRapidJsonUpdate(benchmark::State& state) {
     benchmark::DoNotOptimize(product_id);
     benchmark::DoNotOptimize(time);
     benchmark::DoNotOptimize(changes.data());
-    if (++i == set.size()) i = 0;
-  }
-  if (failures != 0) state.SkipWithError("parse failed");
-  state.SetItemsProcessed(state.iterations());
+    return std::size_t{0};
+  });
 }
 
 BENCHMARK_CAPTURE(BM_CoinbaseAdapter, match, &matches, false)->Name("coinbase_match/rtm_adapter");

@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <random>
 
+#include "baseline_loop.hpp"
 #include "frame_set.hpp"
 #include "null_sink.hpp"
 #include "rtm/feeds/kraken_adapter.hpp"
@@ -225,11 +226,10 @@ template <class OnEntry>
 void BM_KrakenBareSimdjsonTrade(benchmark::State& state) {
   const FrameSet& set = trades();
   simdjson::ondemand::parser parser;
-  std::size_t i = 0;
-  std::size_t failures = 0;
-  for (auto _ : state) {
+  cycle_frames(state, set, [&](const feeds::PaddedFrame frame) {
+    std::size_t failures = 0;
     BareTrade t;
-    failures += parse_message(parser, set[i], t.channel, t.type, [&](std::string_view key, auto& v) -> std::size_t {
+    failures += parse_message(parser, frame, t.channel, t.type, [&](std::string_view key, auto& v) -> std::size_t {
       if (key == "symbol") return v.get_string().get(t.symbol) != simdjson::SUCCESS;
       if (key == "side") return v.get_string().get(t.side) != simdjson::SUCCESS;
       if (key == "price") return v.get_double().get(t.price) != simdjson::SUCCESS;
@@ -239,10 +239,8 @@ void BM_KrakenBareSimdjsonTrade(benchmark::State& state) {
       return 0;
     });
     benchmark::DoNotOptimize(t);
-    if (++i == set.size()) i = 0;
-  }
-  if (failures != 0) state.SkipWithError("parse failed");
-  state.SetItemsProcessed(state.iterations());
+    return failures;
+  });
 }
 
 void BM_KrakenBareSimdjsonBook(benchmark::State& state) {
@@ -251,12 +249,11 @@ void BM_KrakenBareSimdjsonBook(benchmark::State& state) {
   BareBook b;
   b.bids.reserve(64);
   b.asks.reserve(64);
-  std::size_t i = 0;
-  std::size_t failures = 0;
-  for (auto _ : state) {
+  cycle_frames(state, set, [&](const feeds::PaddedFrame frame) {
+    std::size_t failures = 0;
     b.bids.clear();
     b.asks.clear();
-    failures += parse_message(parser, set[i], b.channel, b.type, [&](std::string_view key, auto& v) -> std::size_t {
+    failures += parse_message(parser, frame, b.channel, b.type, [&](std::string_view key, auto& v) -> std::size_t {
       if (key == "symbol") return v.get_string().get(b.symbol) != simdjson::SUCCESS;
       if (key == "checksum") return v.get_uint64().get(b.checksum) != simdjson::SUCCESS;
       if (key == "timestamp") return v.get_string().get(b.timestamp) != simdjson::SUCCESS;
@@ -274,10 +271,8 @@ void BM_KrakenBareSimdjsonBook(benchmark::State& state) {
       return bad;
     });
     benchmark::DoNotOptimize(b);
-    if (++i == set.size()) i = 0;
-  }
-  if (failures != 0) state.SkipWithError("parse failed");
-  state.SetItemsProcessed(state.iterations());
+    return failures;
+  });
 }
 
 // RapidJSON's DOM: parse the whole message into a Document, then read the
@@ -285,13 +280,10 @@ void BM_KrakenBareSimdjsonBook(benchmark::State& state) {
 void BM_KrakenRapidJsonTrade(benchmark::State& state) {
   const FrameSet& set = trades();
   rapidjson::Document document;
-  std::size_t i = 0;
-  std::size_t failures = 0;
-  for (auto _ : state) {
-    document.Parse(set[i].text.data(), set[i].text.size());
+  cycle_frames(state, set, [&](const feeds::PaddedFrame frame) {
+    document.Parse(frame.text.data(), frame.text.size());
     if (document.HasParseError() || !document.IsObject()) {
-      ++failures;
-      continue;
+      return std::size_t{1};
     }
     BareTrade t;
     t.channel = document["channel"].GetString();
@@ -305,10 +297,8 @@ void BM_KrakenRapidJsonTrade(benchmark::State& state) {
       t.timestamp = entry["timestamp"].GetString();
       benchmark::DoNotOptimize(t);
     }
-    if (++i == set.size()) i = 0;
-  }
-  if (failures != 0) state.SkipWithError("parse failed");
-  state.SetItemsProcessed(state.iterations());
+    return std::size_t{0};
+  });
 }
 
 void BM_KrakenRapidJsonBook(benchmark::State& state) {
@@ -317,13 +307,10 @@ void BM_KrakenRapidJsonBook(benchmark::State& state) {
   BareBook b;
   b.bids.reserve(64);
   b.asks.reserve(64);
-  std::size_t i = 0;
-  std::size_t failures = 0;
-  for (auto _ : state) {
-    document.Parse(set[i].text.data(), set[i].text.size());
+  cycle_frames(state, set, [&](const feeds::PaddedFrame frame) {
+    document.Parse(frame.text.data(), frame.text.size());
     if (document.HasParseError() || !document.IsObject()) {
-      ++failures;
-      continue;
+      return std::size_t{1};
     }
     b.channel = document["channel"].GetString();
     b.type = document["type"].GetString();
@@ -339,10 +326,8 @@ void BM_KrakenRapidJsonBook(benchmark::State& state) {
         b.asks.push_back({row["price"].GetDouble(), row["qty"].GetDouble()});
     }
     benchmark::DoNotOptimize(b);
-    if (++i == set.size()) i = 0;
-  }
-  if (failures != 0) state.SkipWithError("parse failed");
-  state.SetItemsProcessed(state.iterations());
+    return std::size_t{0};
+  });
 }
 
 BENCHMARK_CAPTURE(BM_KrakenAdapter, trade, &trades, false)->Name("kraken_trade/rtm_adapter");

@@ -1,0 +1,26 @@
+#pragma once
+
+#include <benchmark/benchmark.h>
+
+#include <cstddef>
+
+#include "frame_set.hpp"
+
+namespace rtm::bench {
+
+// The loop every bare-parse baseline runs: frame after frame of `set`,
+// starting over at its end. `parse_one(frame)` returns how many fields it
+// failed to read; any failure fails the benchmark rather than flattering it.
+template <class ParseOne>
+void cycle_frames(benchmark::State& state, const FrameSet& set, ParseOne&& parse_one) {
+  std::size_t i = 0;
+  std::size_t failures = 0;
+  for (auto _ : state) {
+    failures += parse_one(set[i]);
+    if (++i == set.size()) i = 0;
+  }
+  if (failures != 0) state.SkipWithError("parse failed");
+  state.SetItemsProcessed(state.iterations());
+}
+
+}  // namespace rtm::bench
