@@ -15,11 +15,7 @@ namespace {
 namespace od = simdjson::ondemand;
 using simdjson::SUCCESS;
 
-struct RawLevel {
-  msg::BookSide side;
-  std::string_view price;
-  std::string_view size;
-};
+using detail::RawLevel;
 
 // Everything a Binance message (or REST snapshot) can carry; filled in one
 // pass over its fields, whatever their order.
@@ -158,19 +154,7 @@ struct BinanceAdapter::Impl {
 
   BookTrack& track(Instrument& instrument) { return track_for(books, instrument); }
 
-  // Converts the raw levels to the instrument's scales into `levels`.
-  bool convert_levels(const Instrument& instrument) {
-    levels.clear();
-    for (const RawLevel& raw : raw_levels) {
-      BookLevelUpdate level{raw.side, 0, 0};
-      if (!detail::to_mantissa(raw.price, instrument.spec.price_scale, level.price) ||
-          !detail::to_mantissa(raw.size, instrument.spec.size_scale, level.size) || level.size < 0) {
-        return false;
-      }
-      levels.push_back(level);
-    }
-    return true;
-  }
+  bool convert_levels(const Instrument& instrument) { return detail::convert_levels(raw_levels, instrument, levels); }
 
   // Parses a frame into `event`; false if it is not well-formed JSON of the
   // expected shape.

@@ -33,11 +33,7 @@ bool read(Field<T>& field, od::value value, Reader reader) {
   return true;  // a wrong type is judged later, by the message type
 }
 
-struct RawLevel {
-  msg::BookSide side = msg::BookSide::kBid;
-  std::string_view price;
-  std::string_view size;
-};
+using detail::RawLevel;
 
 // Everything the adapter reads from a Coinbase message, filled in one pass
 // over its fields whatever their order. Nothing is converted until the whole
@@ -213,19 +209,7 @@ struct CoinbaseAdapter::Impl {
     return found == tracks.end() ? nullptr : &found->second;
   }
 
-  // Converts the raw levels to the instrument's scales into `levels`.
-  bool convert_levels(const Instrument& instrument) {
-    levels.clear();
-    for (const RawLevel& raw : raw_levels) {
-      BookLevelUpdate level{raw.side, 0, 0};
-      if (!detail::to_mantissa(raw.price, instrument.spec.price_scale, level.price) ||
-          !detail::to_mantissa(raw.size, instrument.spec.size_scale, level.size) || level.size < 0) {
-        return false;
-      }
-      levels.push_back(level);
-    }
-    return true;
-  }
+  bool convert_levels(const Instrument& instrument) { return detail::convert_levels(raw_levels, instrument, levels); }
 
   // Parses a frame into `message`; false if it is not a well-formed JSON
   // object or a level array is malformed.

@@ -7,9 +7,12 @@
 #include <cstdint>
 #include <cstring>
 #include <string_view>
+#include <vector>
 
 #include "rtm/feeds/frame.hpp"
+#include "rtm/feeds/instrument_catalog.hpp"
 #include "rtm/feeds/rfc3339.hpp"
+#include "rtm/feeds/venue_adapter.hpp"
 #include "rtm/msg/decimal.hpp"
 
 namespace rtm::feeds::detail {
@@ -78,5 +81,30 @@ inline std::string_view key_of(od::field& field) noexcept {
 constexpr std::int64_t kNanosPerMilli = 1'000'000;
 
 using feeds::parse_rfc3339;
+
+// A book level as read from the frame, before it is converted: the text is
+// kept until the whole frame has parsed, so field order does not matter and
+// nothing is applied from a frame that turns out malformed.
+struct RawLevel {
+  msg::BookSide side = msg::BookSide::kBid;
+  std::string_view price;
+  std::string_view size;
+};
+
+// The levels at the instrument's scales; false if a price or size is not a
+// decimal at its scale or a size is negative.
+inline bool convert_levels(const std::vector<RawLevel>& raw_levels, const Instrument& instrument,
+                           std::vector<BookLevelUpdate>& levels) {
+  levels.clear();
+  for (const RawLevel& raw : raw_levels) {
+    BookLevelUpdate level{raw.side, 0, 0};
+    if (!to_mantissa(raw.price, instrument.spec.price_scale, level.price) ||
+        !to_mantissa(raw.size, instrument.spec.size_scale, level.size) || level.size < 0) {
+      return false;
+    }
+    levels.push_back(level);
+  }
+  return true;
+}
 
 }  // namespace rtm::feeds::detail
