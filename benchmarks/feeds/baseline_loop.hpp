@@ -1,6 +1,7 @@
 #pragma once
 
 #include <benchmark/benchmark.h>
+#include <rapidjson/document.h>
 
 #include <cstddef>
 
@@ -21,6 +22,19 @@ void cycle_frames(benchmark::State& state, const FrameSet& set, ParseOne&& parse
   }
   if (failures != 0) state.SkipWithError("parse failed");
   state.SetItemsProcessed(state.iterations());
+}
+
+// RapidJSON's DOM the usual way: each frame parsed into one reused
+// Document, then `read(document)` pulls the fields out.
+template <class Read>
+void cycle_rapidjson(benchmark::State& state, const FrameSet& set, Read&& read) {
+  rapidjson::Document document;
+  cycle_frames(state, set, [&](const feeds::PaddedFrame frame) {
+    document.Parse(frame.text.data(), frame.text.size());
+    if (document.HasParseError() || !document.IsObject()) return std::size_t{1};
+    read(document);
+    return std::size_t{0};
+  });
 }
 
 }  // namespace rtm::bench

@@ -207,12 +207,7 @@ void BM_BinanceBareSimdjsonDepth(benchmark::State& state) {
 // same fields.
 void BM_BinanceRapidJsonTrade(benchmark::State& state) {
   const FrameSet& set = trades();
-  rapidjson::Document document;
-  cycle_frames(state, set, [&](const feeds::PaddedFrame frame) {
-    document.Parse(frame.text.data(), frame.text.size());
-    if (document.HasParseError() || !document.IsObject()) {
-      return std::size_t{1};
-    }
+  cycle_rapidjson(state, set, [&](const rapidjson::Document& document) {
     BareTrade t;
     t.type = document["e"].GetString();
     t.symbol = document["s"].GetString();
@@ -223,21 +218,15 @@ void BM_BinanceRapidJsonTrade(benchmark::State& state) {
     t.trade_time = document["T"].GetUint64();
     t.maker = document["m"].GetBool();
     benchmark::DoNotOptimize(t);
-    return std::size_t{0};
   });
 }
 
 void BM_BinanceRapidJsonDepth(benchmark::State& state) {
   const FrameSet& set = depth();
-  rapidjson::Document document;
   std::vector<BareLevel> bids, asks;
   bids.reserve(64);
   asks.reserve(64);
-  cycle_frames(state, set, [&](const feeds::PaddedFrame frame) {
-    document.Parse(frame.text.data(), frame.text.size());
-    if (document.HasParseError() || !document.IsObject()) {
-      return std::size_t{1};
-    }
+  cycle_rapidjson(state, set, [&](const rapidjson::Document& document) {
     const std::string_view type = document["e"].GetString();
     const std::string_view symbol = document["s"].GetString();
     const std::uint64_t event_time = document["E"].GetUint64();
@@ -252,7 +241,6 @@ void BM_BinanceRapidJsonDepth(benchmark::State& state) {
     benchmark::DoNotOptimize(event_time + first + last);
     benchmark::DoNotOptimize(bids.data());
     benchmark::DoNotOptimize(asks.data());
-    return std::size_t{0};
   });
 }
 

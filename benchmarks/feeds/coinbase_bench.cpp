@@ -252,12 +252,7 @@ void BM_CoinbaseBareSimdjsonUpdate(benchmark::State& state) {
 // same fields.
 void BM_CoinbaseRapidJsonMatch(benchmark::State& state) {
   const FrameSet& set = matches();
-  rapidjson::Document document;
-  cycle_frames(state, set, [&](const feeds::PaddedFrame frame) {
-    document.Parse(frame.text.data(), frame.text.size());
-    if (document.HasParseError() || !document.IsObject()) {
-      return std::size_t{1};
-    }
+  cycle_rapidjson(state, set, [&](const rapidjson::Document& document) {
     BareMatch m;
     m.type = document["type"].GetString();
     m.trade_id = document["trade_id"].GetUint64();
@@ -268,20 +263,14 @@ void BM_CoinbaseRapidJsonMatch(benchmark::State& state) {
     m.price = document["price"].GetString();
     m.side = document["side"].GetString();
     benchmark::DoNotOptimize(m);
-    return std::size_t{0};
   });
 }
 
 void BM_CoinbaseRapidJsonUpdate(benchmark::State& state) {
   const FrameSet& set = updates();
-  rapidjson::Document document;
   std::vector<BareChange> changes;
   changes.reserve(64);
-  cycle_frames(state, set, [&](const feeds::PaddedFrame frame) {
-    document.Parse(frame.text.data(), frame.text.size());
-    if (document.HasParseError() || !document.IsObject()) {
-      return std::size_t{1};
-    }
+  cycle_rapidjson(state, set, [&](const rapidjson::Document& document) {
     const std::string_view type = document["type"].GetString();
     const std::string_view product_id = document["product_id"].GetString();
     const std::string_view time = document["time"].GetString();
@@ -293,7 +282,6 @@ void BM_CoinbaseRapidJsonUpdate(benchmark::State& state) {
     benchmark::DoNotOptimize(product_id);
     benchmark::DoNotOptimize(time);
     benchmark::DoNotOptimize(changes.data());
-    return std::size_t{0};
   });
 }
 

@@ -279,12 +279,7 @@ void BM_KrakenBareSimdjsonBook(benchmark::State& state) {
 // same fields.
 void BM_KrakenRapidJsonTrade(benchmark::State& state) {
   const FrameSet& set = trades();
-  rapidjson::Document document;
-  cycle_frames(state, set, [&](const feeds::PaddedFrame frame) {
-    document.Parse(frame.text.data(), frame.text.size());
-    if (document.HasParseError() || !document.IsObject()) {
-      return std::size_t{1};
-    }
+  cycle_rapidjson(state, set, [&](const rapidjson::Document& document) {
     BareTrade t;
     t.channel = document["channel"].GetString();
     t.type = document["type"].GetString();
@@ -297,21 +292,15 @@ void BM_KrakenRapidJsonTrade(benchmark::State& state) {
       t.timestamp = entry["timestamp"].GetString();
       benchmark::DoNotOptimize(t);
     }
-    return std::size_t{0};
   });
 }
 
 void BM_KrakenRapidJsonBook(benchmark::State& state) {
   const FrameSet& set = book();
-  rapidjson::Document document;
   BareBook b;
   b.bids.reserve(64);
   b.asks.reserve(64);
-  cycle_frames(state, set, [&](const feeds::PaddedFrame frame) {
-    document.Parse(frame.text.data(), frame.text.size());
-    if (document.HasParseError() || !document.IsObject()) {
-      return std::size_t{1};
-    }
+  cycle_rapidjson(state, set, [&](const rapidjson::Document& document) {
     b.channel = document["channel"].GetString();
     b.type = document["type"].GetString();
     b.bids.clear();
@@ -326,7 +315,6 @@ void BM_KrakenRapidJsonBook(benchmark::State& state) {
         b.asks.push_back({row["price"].GetDouble(), row["qty"].GetDouble()});
     }
     benchmark::DoNotOptimize(b);
-    return std::size_t{0};
   });
 }
 
