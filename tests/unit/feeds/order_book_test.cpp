@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <limits>
 #include <map>
 #include <random>
 
@@ -91,6 +92,102 @@ TEST(OrderBook, AgreesWithAMapBookOnARandomStream) {
   for (const auto& [price, size] : bids) EXPECT_EQ(book.level(BookSide::kBid, i++), (PriceLevel{price, size}));
   i = 0;
   for (const auto& [price, size] : asks) EXPECT_EQ(book.level(BookSide::kAsk, i++), (PriceLevel{price, size}));
+}
+
+
+// The same book kept in std::maps, the obviously right way.
+struct ReferenceBook {
+  std::map<std::int64_t, std::int64_t, std::greater<>> bids;
+  std::map<std::int64_t, std::int64_t> asks;
+  void apply(BookSide side, std::int64_t price, std::int64_t size) {
+    if (side == BookSide::kBid)
+      set(bids, price, size);
+    else
+      set(asks, price, size);
+  }
+  template <class Side>
+  static void set(Side& levels, std::int64_t price, std::int64_t size) {
+    if (size == 0)
+      levels.erase(price);
+    else
+      levels[price] = size;
+  }
+  template <class Side>
+  static void keep(Side& levels, std::size_t depth) {
+    while (levels.size() > depth) levels.erase(std::prev(levels.end()));
+  }
+};
+
+void expect_same(const OrderBook& book, const ReferenceBook& reference) {
+  ASSERT_EQ(book.depth(BookSide::kBid), reference.bids.size());
+  ASSERT_EQ(book.depth(BookSide::kAsk), reference.asks.size());
+  std::size_t i = 0;
+  for (const auto& [price, size] : reference.bids) ASSERT_EQ(book.level(BookSide::kBid, i++), (PriceLevel{price, size}));
+  i = 0;
+  for (const auto& [price, size] : reference.asks) ASSERT_EQ(book.level(BookSide::kAsk, i++), (PriceLevel{price, size}));
+  if (!reference.bids.empty()) {
+    EXPECT_EQ(book.best_bid()->price, reference.bids.begin()->first);
+  }
+  if (!reference.asks.empty()) {
+    EXPECT_EQ(book.best_ask()->price, reference.asks.begin()->first);
+  }
+}
+
+// A market that wanders thousands of ticks (so the ladder's window must
+// follow it both ways), at a tick of 0.01 written at scale 8, with now and
+// then a level far away, a price off the tick grid, or a truncation.
+TEST(OrderBook, FollowsAWanderingMarketLikeAMapBook) {
+  OrderBook book;
+  ReferenceBook reference;
+  std::mt19937_64 rng(23);
+  constexpr std::int64_t kTick = 1'000'000;
+  std::int64_t mid = 6'500'000 * kTick;
+  for (int i = 0; i < 300'000; ++i) {
+    if (i % 1000 == 0) mid += (static_cast<std::int64_t>(rng() % 801) - 400) * kTick;
+    const bool bid = rng() % 2 == 0;
+    std::int64_t ticks = static_cast<std::int64_t>(rng() % 64);
+    if (rng() % 50 == 0) ticks = static_cast<std::int64_t>(rng() % 5000);
+    std::int64_t price = bid ? mid - (1 + ticks) * kTick : mid + (1 + ticks) * kTick;
+    if (rng() % 5000 == 0) price += static_cast<std::int64_t>(rng() % kTick);  // off the grid
+    const std::int64_t size = rng() % 4 == 0 ? 0 : static_cast<std::int64_t>(rng() % 1'000'000 + 1);
+    book.apply(bid ? BookSide::kBid : BookSide::kAsk, price, size);
+    reference.apply(bid ? BookSide::kBid : BookSide::kAsk, price, size);
+    if (rng() % 20'000 == 0) {
+      const std::size_t depth = rng() % 200;
+      book.truncate(depth);
+      ReferenceBook::keep(reference.bids, depth);
+      ReferenceBook::keep(reference.asks, depth);
+    }
+    if (i % 10'000 == 0) expect_same(book, reference);
+  }
+  expect_same(book, reference);
+}
+
+// Hostile prices: anywhere in the 64-bit range, negative, at the extremes.
+TEST(OrderBook, TakesAnyPriceLikeAMapBook) {
+  OrderBook book;
+  ReferenceBook reference;
+  std::mt19937_64 rng(29);
+  const std::int64_t extremes[] = {std::numeric_limits<std::int64_t>::min(), std::numeric_limits<std::int64_t>::max(),
+                                    0, -1, 1};
+  for (int i = 0; i < 50'000; ++i) {
+    const bool bid = rng() % 2 == 0;
+    std::int64_t price = 0;
+    switch (rng() % 4) {
+      case 0: price = static_cast<std::int64_t>(rng()); break;
+      case 1: price = extremes[rng() % 5]; break;
+      default: price = 1000 + static_cast<std::int64_t>(rng() % 100) * 7; break;
+    }
+    const std::int64_t size = rng() % 3 == 0 ? 0 : static_cast<std::int64_t>(rng() % 100 + 1);
+    book.apply(bid ? BookSide::kBid : BookSide::kAsk, price, size);
+    reference.apply(bid ? BookSide::kBid : BookSide::kAsk, price, size);
+    if (i % 5000 == 0) expect_same(book, reference);
+  }
+  expect_same(book, reference);
+  book.clear();
+  EXPECT_TRUE(book.empty());
+  book.apply(BookSide::kAsk, 5, 1);
+  EXPECT_EQ(book.best_ask(), (PriceLevel{5, 1}));
 }
 
 }  // namespace
