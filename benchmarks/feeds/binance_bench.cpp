@@ -1,7 +1,8 @@
 // The Binance adapter against a bare simdjson On-Demand parse and a RapidJSON
-// DOM parse that extract the same fields from the same messages. The adapter
-// does more (exact decimals, records, the live book); the bare parses only
-// pull the fields out, as a hand-written feed handler's first step would.
+// DOM parse that extract the same fields from the same messages, prices and
+// quantities as numbers (simdjson get_double_in_string, RapidJSON's string
+// through std::from_chars), as a hand-written feed handler would. The adapter
+// does more: exact decimals, records, the live book.
 #include <benchmark/benchmark.h>
 #include <rapidjson/document.h>
 #include <simdjson.h>
@@ -111,7 +112,8 @@ void BM_BinanceAdapter(benchmark::State& state, const FrameSet& (*frames)(), boo
 
 // The same fields, pulled out with simdjson On-Demand and nothing more.
 struct BareTrade {
-  std::string_view type, symbol, price, quantity;
+  std::string_view type, symbol;
+  double price = 0, quantity = 0;
   std::uint64_t event_time = 0, trade_id = 0, trade_time = 0;
   bool maker = false;
 };
@@ -134,9 +136,9 @@ void BM_BinanceBareSimdjsonTrade(benchmark::State& state) {
       else if (key == "s")
         failures += value.get_string().get(t.symbol) != simdjson::SUCCESS;
       else if (key == "p")
-        failures += value.get_string().get(t.price) != simdjson::SUCCESS;
+        failures += value.get_double_in_string().get(t.price) != simdjson::SUCCESS;
       else if (key == "q")
-        failures += value.get_string().get(t.quantity) != simdjson::SUCCESS;
+        failures += value.get_double_in_string().get(t.quantity) != simdjson::SUCCESS;
       else if (key == "E")
         failures += value.get_uint64().get(t.event_time) != simdjson::SUCCESS;
       else if (key == "t")
@@ -152,7 +154,7 @@ void BM_BinanceBareSimdjsonTrade(benchmark::State& state) {
 }
 
 struct BareLevel {
-  std::string_view price, size;
+  double price = 0, size = 0;
 };
 
 void BM_BinanceBareSimdjsonDepth(benchmark::State& state) {
@@ -190,9 +192,9 @@ void BM_BinanceBareSimdjsonDepth(benchmark::State& state) {
           BareLevel level;
           auto cells = row.get_array();
           auto cell = cells.begin();
-          failures += (*cell).get_string().get(level.price) != simdjson::SUCCESS;
+          failures += (*cell).get_double_in_string().get(level.price) != simdjson::SUCCESS;
           ++cell;
-          failures += (*cell).get_string().get(level.size) != simdjson::SUCCESS;
+          failures += (*cell).get_double_in_string().get(level.size) != simdjson::SUCCESS;
           levels.push_back(level);
         }
       }
@@ -211,8 +213,8 @@ void BM_BinanceRapidJsonTrade(benchmark::State& state) {
     BareTrade t;
     t.type = document["e"].GetString();
     t.symbol = document["s"].GetString();
-    t.price = document["p"].GetString();
-    t.quantity = document["q"].GetString();
+    t.price = quoted_number(document["p"]);
+    t.quantity = quoted_number(document["q"]);
     t.event_time = document["E"].GetUint64();
     t.trade_id = document["t"].GetUint64();
     t.trade_time = document["T"].GetUint64();
@@ -234,8 +236,8 @@ void BM_BinanceRapidJsonDepth(benchmark::State& state) {
     const std::uint64_t last = document["u"].GetUint64();
     bids.clear();
     asks.clear();
-    for (const auto& row : document["b"].GetArray()) bids.push_back({row[0].GetString(), row[1].GetString()});
-    for (const auto& row : document["a"].GetArray()) asks.push_back({row[0].GetString(), row[1].GetString()});
+    for (const auto& row : document["b"].GetArray()) bids.push_back({quoted_number(row[0]), quoted_number(row[1])});
+    for (const auto& row : document["a"].GetArray()) asks.push_back({quoted_number(row[0]), quoted_number(row[1])});
     benchmark::DoNotOptimize(type);
     benchmark::DoNotOptimize(symbol);
     benchmark::DoNotOptimize(event_time + first + last);

@@ -1,7 +1,9 @@
 // The Coinbase adapter against a bare simdjson On-Demand parse and a RapidJSON
 // DOM parse that extract the same fields from the same messages (the fields
-// the adapter reads; the order ids it ignores are skipped by all three). The
-// adapter does more (exact decimals, timestamps, sequences, the live book).
+// the adapter reads; the order ids it ignores are skipped by all three),
+// prices and sizes as numbers (simdjson get_double_in_string, RapidJSON's
+// string through std::from_chars). The adapter does more (exact decimals,
+// timestamps, sequences, the live book).
 #include <benchmark/benchmark.h>
 #include <rapidjson/document.h>
 #include <simdjson.h>
@@ -161,7 +163,8 @@ void BM_CoinbaseAdapter(benchmark::State& state, const FrameSet& (*frames)(), bo
 
 // The same fields, pulled out with simdjson On-Demand and nothing more.
 struct BareMatch {
-  std::string_view type, time, product_id, size, price, side;
+  std::string_view type, time, product_id, side;
+  double size = 0, price = 0;
   std::uint64_t trade_id = 0, sequence = 0;
 };
 
@@ -189,9 +192,9 @@ void BM_CoinbaseBareSimdjsonMatch(benchmark::State& state) {
       else if (key == "product_id")
         failures += value.get_string().get(m.product_id) != simdjson::SUCCESS;
       else if (key == "size")
-        failures += value.get_string().get(m.size) != simdjson::SUCCESS;
+        failures += value.get_double_in_string().get(m.size) != simdjson::SUCCESS;
       else if (key == "price")
-        failures += value.get_string().get(m.price) != simdjson::SUCCESS;
+        failures += value.get_double_in_string().get(m.price) != simdjson::SUCCESS;
       else if (key == "side")
         failures += value.get_string().get(m.side) != simdjson::SUCCESS;
     }
@@ -201,7 +204,8 @@ void BM_CoinbaseBareSimdjsonMatch(benchmark::State& state) {
 }
 
 struct BareChange {
-  std::string_view side, price, size;
+  std::string_view side;
+  double price = 0, size = 0;
 };
 
 void BM_CoinbaseBareSimdjsonUpdate(benchmark::State& state) {
@@ -233,9 +237,9 @@ void BM_CoinbaseBareSimdjsonUpdate(benchmark::State& state) {
           auto cell = cells.begin();
           failures += (*cell).get_string().get(change.side) != simdjson::SUCCESS;
           ++cell;
-          failures += (*cell).get_string().get(change.price) != simdjson::SUCCESS;
+          failures += (*cell).get_double_in_string().get(change.price) != simdjson::SUCCESS;
           ++cell;
-          failures += (*cell).get_string().get(change.size) != simdjson::SUCCESS;
+          failures += (*cell).get_double_in_string().get(change.size) != simdjson::SUCCESS;
           changes.push_back(change);
         }
       }
@@ -259,8 +263,8 @@ void BM_CoinbaseRapidJsonMatch(benchmark::State& state) {
     m.sequence = document["sequence"].GetUint64();
     m.time = document["time"].GetString();
     m.product_id = document["product_id"].GetString();
-    m.size = document["size"].GetString();
-    m.price = document["price"].GetString();
+    m.size = quoted_number(document["size"]);
+    m.price = quoted_number(document["price"]);
     m.side = document["side"].GetString();
     benchmark::DoNotOptimize(m);
   });
@@ -276,7 +280,7 @@ void BM_CoinbaseRapidJsonUpdate(benchmark::State& state) {
     const std::string_view time = document["time"].GetString();
     changes.clear();
     for (const auto& row : document["changes"].GetArray()) {
-      changes.push_back({row[0].GetString(), row[1].GetString(), row[2].GetString()});
+      changes.push_back({row[0].GetString(), quoted_number(row[1]), quoted_number(row[2])});
     }
     benchmark::DoNotOptimize(type);
     benchmark::DoNotOptimize(product_id);
