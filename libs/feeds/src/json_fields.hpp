@@ -4,6 +4,7 @@
 // rtm's exact types. Private to libs/feeds.
 #include <simdjson.h>
 
+#include <array>
 #include <cstdint>
 #include <cstring>
 #include <string_view>
@@ -62,52 +63,50 @@ inline std::string_view key_of(od::field& field) noexcept {
   return true;
 }
 
+inline constexpr auto kPow10 = [] {
+  std::array<std::uint64_t, 19> powers{};
+  std::uint64_t power = 1;
+  for (auto& entry : powers) {
+    entry = power;
+    power *= 10;
+  }
+  return powers;
+}();
+
 // The common shape of a venue decimal, fast: up to 10 integer digits, then
-// optionally a point and 1 to 8 fraction digits, no finer than `scale` ("65000.01000000", "0.5117"). The
-// fraction is read as one 8-byte word: the frame's padding makes the bytes
-// past a short fraction readable, and they are replaced by '0's. Anything
-// else (a sign, an exponent, longer numbers, every error) returns false for
-// the general parser to decide.
+// optionally a point and 1 to 8 fraction digits, no finer than `scale`
+// ("65000.01000000", "0.5117"). The fraction is read as one 8-byte word and
+// shifted so that '0's pad it on the left: the frame's padding makes the
+// bytes past a short fraction readable. No division anywhere. Anything else
+// (a sign, an exponent, longer numbers, every error) returns false for the
+// general parser to decide.
 [[gnu::always_inline]] inline bool plain_mantissa(std::string_view text, std::uint8_t scale,
                                                   std::int64_t& out) noexcept {
   constexpr std::uint64_t kZeros = 0x3030303030303030ULL;
-  constexpr std::uint64_t kPow10[] = {1,
-                                      10,
-                                      100,
-                                      1000,
-                                      10000,
-                                      100000,
-                                      1000000,
-                                      10000000,
-                                      100000000,
-                                      1000000000,
-                                      10000000000,
-                                      100000000000,
-                                      1000000000000,
-                                      10000000000000,
-                                      100000000000000,
-                                      1000000000000000,
-                                      10000000000000000,
-                                      100000000000000000,
-                                      1000000000000000000};
+  if (scale > 18) return false;
   const char* p = text.data();
   const char* const end = p + text.size();
   std::uint64_t integer = 0;
   const char* const integer_start = p;
-  for (; p != end && static_cast<unsigned char>(*p - '0') < 10; ++p)
+  for (; p != end && static_cast<unsigned char>(*p - '0') < 10; ++p) {
     integer = integer * 10 + static_cast<std::uint64_t>(*p - '0');
+  }
   const auto integer_digits = p - integer_start;
-  if (integer_digits == 0 || integer_digits > 10 || scale > 18) return false;
-  std::uint64_t fraction = 0;  // the fraction digits as eight, right-padded with zeros
+  if (integer_digits == 0 || integer_digits > 10) return false;
+  std::uint64_t fraction = 0;
+  std::size_t fraction_digits = 0;
   if (p != end) {
     if (*p != '.') return false;
     ++p;
-    const auto digits = static_cast<std::size_t>(end - p);
-    if (digits == 0 || digits > 8 || digits > scale) return false;
+    fraction_digits = static_cast<std::size_t>(end - p);
+    if (fraction_digits == 0 || fraction_digits > 8 || fraction_digits > scale) return false;
     std::uint64_t chunk = 0;
     std::memcpy(&chunk, p, 8);
-    const std::uint64_t kept = digits == 8 ? ~std::uint64_t{0} : (std::uint64_t{1} << (8 * digits)) - 1;
-    chunk = (chunk & kept) | (kZeros & ~kept);
+    // The digits move to the word's top bytes (the last characters, little-
+    // endian) and '0's fill the bytes below: "5117" reads as "00005117".
+    const auto shift = static_cast<unsigned>(8 * (8 - fraction_digits));
+    const std::uint64_t low_bytes = shift == 0 ? 0 : ~std::uint64_t{0} >> (64 - shift);
+    chunk = (chunk << shift) | (kZeros & low_bytes);
     if (((chunk & 0xF0F0F0F0F0F0F0F0ULL) | (((chunk + 0x0606060606060606ULL) & 0xF0F0F0F0F0F0F0F0ULL) >> 4)) !=
         0x3333333333333333ULL) {
       return false;
@@ -118,13 +117,12 @@ inline std::string_view key_of(od::field& field) noexcept {
                 (((chunk >> 16) & 0x000000FF000000FFULL) * (1 + (10000ULL << 32)))) >>
                32;
   }
-  // integer < 10^10, so this is below 10^18: the value at scale 8.
-  const std::uint64_t at_scale_8 = integer * 100'000'000 + fraction;
   std::uint64_t value = 0;
-  if (scale >= 8) {
-    if (__builtin_mul_overflow(at_scale_8, kPow10[scale - 8], &value) || value > 0x7FFFFFFFFFFFFFFFULL) return false;
-  } else {
-    value = at_scale_8 / kPow10[8 - scale];  // exact: no more fraction digits than the scale
+  // fraction < 10^fraction_digits, so its term stays below 10^scale.
+  if (__builtin_mul_overflow(integer, kPow10[scale], &value) ||
+      __builtin_add_overflow(value, fraction * kPow10[scale - fraction_digits], &value) ||
+      value > 0x7FFFFFFFFFFFFFFFULL) {
+    return false;
   }
   out = static_cast<std::int64_t>(value);
   return true;

@@ -1,7 +1,7 @@
 // Kraken's book checksum: CRC32 over the top ten levels of each side.
-#include <algorithm>
 #include <array>
-#include <charconv>
+#include <bit>
+#include <cstring>
 
 #include "rtm/feeds/kraken_adapter.hpp"
 
@@ -9,54 +9,117 @@ namespace rtm::feeds {
 
 namespace {
 
-constexpr std::array<std::uint32_t, 256> make_crc_table() noexcept {
-  std::array<std::uint32_t, 256> table{};
-  for (std::uint32_t i = 0; i < table.size(); ++i) {
+// Slicing-by-8 tables for the reflected IEEE polynomial: table[0] is the
+// classic byte table, table[k] advances a byte that is k bytes further from
+// the end, so eight bytes fold into the register with eight lookups and no
+// dependency between them.
+using CrcTables = std::array<std::array<std::uint32_t, 256>, 8>;
+
+constexpr CrcTables make_crc_tables() noexcept {
+  CrcTables tables{};
+  for (std::uint32_t i = 0; i < 256; ++i) {
     std::uint32_t c = i;
     for (int bit = 0; bit < 8; ++bit) c = (c & 1U) != 0 ? 0xEDB88320U ^ (c >> 1) : c >> 1;
-    table[i] = c;
+    tables[0][i] = c;
   }
-  return table;
+  for (std::size_t k = 1; k < tables.size(); ++k) {
+    for (std::size_t i = 0; i < 256; ++i) tables[k][i] = (tables[k - 1][i] >> 8) ^ tables[0][tables[k - 1][i] & 0xFFU];
+  }
+  return tables;
 }
-constexpr std::array<std::uint32_t, 256> kCrcTable = make_crc_table();
+constexpr CrcTables kCrc = make_crc_tables();
 
-// One byte through the CRC register (before the final xor).
-constexpr std::uint32_t crc_byte(std::uint32_t reg, char byte) noexcept {
-  return kCrcTable[(reg ^ static_cast<unsigned char>(byte)) & 0xFFU] ^ (reg >> 8);
-}
-
-// A price or qty as Kraken checksums it: the decimal written at the pair's
-// precision without the point and the leading zeros ("0.05000" -> "5000"),
-// which at that precision is exactly the mantissa's digits. Never a double.
-std::uint32_t crc_digits(std::uint32_t reg, std::int64_t mantissa) noexcept {
-  std::array<char, 20> digits{};  // an int64 has at most 19 digits and a sign
-  const auto written = std::to_chars(digits.data(), digits.data() + digits.size(), mantissa);
-  for (const char* c = digits.data(); c != written.ptr; ++c) reg = crc_byte(reg, *c);
+// The CRC register over `bytes` (no initial or final xor).
+std::uint32_t crc_update(std::uint32_t reg, const char* bytes, std::size_t length) noexcept {
+  const auto* p = reinterpret_cast<const unsigned char*>(bytes);
+  for (; length >= 8; p += 8, length -= 8) {
+    const std::uint32_t low = reg ^ (std::uint32_t{p[0]} | std::uint32_t{p[1]} << 8 | std::uint32_t{p[2]} << 16 |
+                                     std::uint32_t{p[3]} << 24);
+    reg = kCrc[7][low & 0xFFU] ^ kCrc[6][(low >> 8) & 0xFFU] ^ kCrc[5][(low >> 16) & 0xFFU] ^ kCrc[4][low >> 24] ^
+          kCrc[3][p[4]] ^ kCrc[2][p[5]] ^ kCrc[1][p[6]] ^ kCrc[0][p[7]];
+  }
+  for (; length > 0; ++p, --length) reg = kCrc[0][(reg ^ *p) & 0xFFU] ^ (reg >> 8);
   return reg;
+}
+
+// v < 10^8 as eight ASCII digits, leading zeros included, the first digit in
+// the lowest byte: each step splits every lane into two lanes of half as
+// many digits with a multiply-shift division (exact in these ranges).
+std::uint64_t eight_ascii_digits(std::uint64_t v) noexcept {
+  const std::uint64_t fours = (v / 10000) | ((v % 10000) << 32);
+  const std::uint64_t high_pairs = ((fours * 10486) >> 20) & 0x0000007F0000007FULL;  // / 100
+  const std::uint64_t pairs = ((fours - 100 * high_pairs) << 16) | high_pairs;
+  const std::uint64_t high_digits = ((pairs * 103) >> 10) & 0x000F000F000F000FULL;  // / 10
+  const std::uint64_t digits = ((pairs - 10 * high_digits) << 8) | high_digits;
+  return digits + 0x3030303030303030ULL;
+}
+
+// Writes exactly eight digits; `out` needs 8 bytes.
+char* write_eight(char* out, std::uint64_t v) noexcept {
+  const std::uint64_t ascii = eight_ascii_digits(v);
+  std::memcpy(out, &ascii, 8);
+  return out + 8;
+}
+
+// Writes v < 10^8 without leading zeros ("0" for zero); `out` needs 8 bytes.
+char* write_short(char* out, std::uint64_t v) noexcept {
+  if (v == 0) {
+    *out = '0';
+    return out + 1;
+  }
+  const std::uint64_t ascii = eight_ascii_digits(v);
+  const auto leading_zeros = static_cast<unsigned>(std::countr_zero(ascii - 0x3030303030303030ULL)) / 8;
+  const std::uint64_t shifted = ascii >> (8 * leading_zeros);
+  std::memcpy(out, &shifted, 8);
+  return out + 8 - leading_zeros;
+}
+
+// The mantissa's decimal text, as std::to_chars writes it but without its
+// digit counting and division loop: eight digits per step. `out` needs 28
+// bytes (the last ones may be scribbled past the text's end).
+char* write_integer(char* out, std::int64_t value) noexcept {
+  std::uint64_t v = static_cast<std::uint64_t>(value);
+  if (value < 0) {
+    *out++ = '-';
+    v = ~v + 1;
+  }
+  constexpr std::uint64_t k1e8 = 100'000'000;
+  if (v < k1e8) return write_short(out, v);
+  if (v < k1e8 * k1e8) return write_eight(write_short(out, v / k1e8), v % k1e8);
+  return write_eight(write_eight(write_short(out, v / (k1e8 * k1e8)), (v / k1e8) % k1e8), v % k1e8);
 }
 
 constexpr std::size_t kChecksumLevels = 10;
+// An int64 has at most 19 digits and a sign; two per level, two sides, and
+// room for write_integer's scribbling past the last.
+constexpr std::size_t kMaxChecksumText = 2 * 2 * kChecksumLevels * 20 + 8;
 
-std::uint32_t crc_side(std::uint32_t reg, const OrderBook& book, msg::BookSide side) noexcept {
-  const std::size_t count = std::min(book.depth(side), kChecksumLevels);
+// Appends a side's top levels as Kraken checksums them: each price and qty
+// written at the pair's precision without the point and the leading zeros
+// ("0.05000" -> "5000"), which at that precision is exactly the mantissa's
+// digits. Never a double.
+char* write_side(char* out, const OrderBook& book, msg::BookSide side) noexcept {
+  std::array<PriceLevel, kChecksumLevels> levels;
+  const std::size_t count = book.top(side, levels);
   for (std::size_t i = 0; i < count; ++i) {
-    reg = crc_digits(reg, book.level(side, i).price);
-    reg = crc_digits(reg, book.level(side, i).size);
+    out = write_integer(out, levels[i].price);
+    out = write_integer(out, levels[i].size);
   }
-  return reg;
+  return out;
 }
 
 }  // namespace
 
 std::uint32_t crc32_ieee(std::string_view bytes, std::uint32_t crc) noexcept {
-  std::uint32_t reg = ~crc;
-  for (const char byte : bytes) reg = crc_byte(reg, byte);
-  return ~reg;
+  return ~crc_update(~crc, bytes.data(), bytes.size());
 }
 
 std::uint32_t kraken_book_checksum(const OrderBook& book) noexcept {
-  // level(side, 0) is the best: the lowest ask, the highest bid.
-  return ~crc_side(crc_side(0xFFFFFFFFU, book, msg::BookSide::kAsk), book, msg::BookSide::kBid);
+  // Asks first (lowest first), then bids (highest first): top() is best first.
+  std::array<char, kMaxChecksumText> text;
+  char* out = write_side(text.data(), book, msg::BookSide::kAsk);
+  out = write_side(out, book, msg::BookSide::kBid);
+  return crc32_ieee(std::string_view(text.data(), static_cast<std::size_t>(out - text.data())));
 }
 
 }  // namespace rtm::feeds

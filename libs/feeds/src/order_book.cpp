@@ -1,13 +1,10 @@
 #include "rtm/feeds/order_book.hpp"
 
-#include <algorithm>
-
 namespace rtm::feeds {
 
 std::size_t OrderBook::top(msg::BookSide side, std::span<PriceLevel> out) const noexcept {
-  const std::size_t count = std::min(out.size(), depth(side));
-  for (std::size_t i = 0; i < count; ++i) out[i] = level(side, i);
-  return count;
+  std::size_t i = 0;
+  return of(side).visit_best(out.size(), [&](detail::PriceLadder::Level level) { out[i++] = to_level(side, level); });
 }
 
 }  // namespace rtm::feeds

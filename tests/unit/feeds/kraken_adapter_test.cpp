@@ -2,7 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <charconv>
 #include <initializer_list>
+#include <limits>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -86,6 +89,54 @@ TEST(KrakenChecksum, Crc32MatchesTheStandardCheckValue) {
   EXPECT_EQ(crc32_ieee("123456789"), 0xCBF43926U);
   EXPECT_EQ(crc32_ieee(""), 0U);
   EXPECT_EQ(crc32_ieee("6789", crc32_ieee("12345")), 0xCBF43926U) << "a CRC continues over more bytes";
+}
+
+// Bit by bit, as the CRC-32 standard defines it: a reference independent of
+// the table-driven implementation.
+std::uint32_t reference_crc32(std::string_view bytes) {
+  std::uint32_t reg = 0xFFFFFFFFU;
+  for (const char byte : bytes) {
+    reg ^= static_cast<unsigned char>(byte);
+    for (int bit = 0; bit < 8; ++bit) reg = (reg & 1U) != 0 ? 0xEDB88320U ^ (reg >> 1) : reg >> 1;
+  }
+  return ~reg;
+}
+
+TEST(KrakenChecksum, Crc32AgreesWithTheBitwiseDefinitionAtEveryLength) {
+  std::mt19937_64 rng(5);
+  for (std::size_t length = 0; length < 300; ++length) {
+    std::string bytes(length, '\0');
+    for (char& byte : bytes) byte = static_cast<char>(rng());
+    ASSERT_EQ(crc32_ieee(bytes), reference_crc32(bytes)) << "length " << length;
+  }
+}
+
+// Random books, with numbers of every length (and the extremes), against the
+// checksum string written with std::to_chars.
+TEST(KrakenChecksum, AgreesWithToCharsOnRandomBooks) {
+  std::mt19937_64 rng(11);
+  const std::int64_t extremes[] = {0, 1, 9, 10, 99'999'999, 100'000'000, 9'999'999'999'999'999, 10'000'000'000'000'000,
+                                   std::numeric_limits<std::int64_t>::max()};
+  auto number = [&] {
+    if (rng() % 8 == 0) return extremes[rng() % std::size(extremes)];
+    return static_cast<std::int64_t>(rng() >> (rng() % 64));
+  };
+  for (int trial = 0; trial < 2000; ++trial) {
+    OrderBook book;
+    const std::size_t levels = rng() % 25;
+    for (std::size_t i = 0; i < levels; ++i) {
+      book.apply(rng() % 2 == 0 ? BookSide::kBid : BookSide::kAsk, number(), number());
+    }
+    std::string text;
+    for (const BookSide side : {BookSide::kAsk, BookSide::kBid}) {
+      for (std::size_t i = 0; i < std::min<std::size_t>(book.depth(side), 10); ++i) {
+        char digits[24];
+        text.append(digits, std::to_chars(digits, digits + sizeof(digits), book.level(side, i).price).ptr);
+        text.append(digits, std::to_chars(digits, digits + sizeof(digits), book.level(side, i).size).ptr);
+      }
+    }
+    ASSERT_EQ(kraken_book_checksum(book), reference_crc32(text)) << text;
+  }
 }
 
 TEST(KrakenChecksum, BookChecksumIsTheCrcOfTheHandWrittenLevelString) {

@@ -55,6 +55,21 @@ class PriceLadder {
   }
   // The i-th best level (0 = best); i < size().
   [[nodiscard]] Level nth(std::size_t i) const noexcept;
+  // Calls visit(level) for up to `count` best levels, best first, in one
+  // pass; returns how many it visited.
+  template <class Visit>
+  std::size_t visit_best(std::size_t count, Visit&& visit) const {
+    std::size_t visited = 0;
+    for (std::size_t word = best_ / 64; count_ != 0 && word < kWords && visited < count; ++word) {
+      for (std::uint64_t bits = occupied_[word]; bits != 0 && visited < count; bits &= bits - 1) {
+        const std::size_t slot = word * 64 + static_cast<std::size_t>(std::countr_zero(bits));
+        visit(Level{key_of(slot), sizes_[slot]});
+        ++visited;
+      }
+    }
+    for (std::size_t i = far_.size(); i-- > 0 && visited < count; ++visited) visit(far_[i]);
+    return visited;
+  }
 
  private:
   static constexpr std::size_t kWords = kSlots / 64;
