@@ -33,8 +33,8 @@ constexpr CrcTables kCrc = make_crc_tables();
 std::uint32_t crc_update(std::uint32_t reg, const char* bytes, std::size_t length) noexcept {
   const auto* p = reinterpret_cast<const unsigned char*>(bytes);
   for (; length >= 8; p += 8, length -= 8) {
-    const std::uint32_t low = reg ^ (std::uint32_t{p[0]} | std::uint32_t{p[1]} << 8 | std::uint32_t{p[2]} << 16 |
-                                     std::uint32_t{p[3]} << 24);
+    const std::uint32_t low =
+        reg ^ (std::uint32_t{p[0]} | std::uint32_t{p[1]} << 8 | std::uint32_t{p[2]} << 16 | std::uint32_t{p[3]} << 24);
     reg = kCrc[7][low & 0xFFU] ^ kCrc[6][(low >> 8) & 0xFFU] ^ kCrc[5][(low >> 16) & 0xFFU] ^ kCrc[4][low >> 24] ^
           kCrc[3][p[4]] ^ kCrc[2][p[5]] ^ kCrc[1][p[6]] ^ kCrc[0][p[7]];
   }

@@ -115,7 +115,14 @@ TEST(KrakenChecksum, Crc32AgreesWithTheBitwiseDefinitionAtEveryLength) {
 // checksum string written with std::to_chars.
 TEST(KrakenChecksum, AgreesWithToCharsOnRandomBooks) {
   std::mt19937_64 rng(11);
-  const std::int64_t extremes[] = {0, 1, 9, 10, 99'999'999, 100'000'000, 9'999'999'999'999'999, 10'000'000'000'000'000,
+  const std::int64_t extremes[] = {0,
+                                   1,
+                                   9,
+                                   10,
+                                   99'999'999,
+                                   100'000'000,
+                                   9'999'999'999'999'999,
+                                   10'000'000'000'000'000,
                                    std::numeric_limits<std::int64_t>::max()};
   auto number = [&] {
     if (rng() % 8 == 0) return extremes[rng() % std::size(extremes)];

@@ -94,7 +94,6 @@ TEST(OrderBook, AgreesWithAMapBookOnARandomStream) {
   for (const auto& [price, size] : asks) EXPECT_EQ(book.level(BookSide::kAsk, i++), (PriceLevel{price, size}));
 }
 
-
 // The same book kept in std::maps, the obviously right way.
 struct ReferenceBook {
   std::map<std::int64_t, std::int64_t, std::greater<>> bids;
@@ -122,9 +121,11 @@ void expect_same(const OrderBook& book, const ReferenceBook& reference) {
   ASSERT_EQ(book.depth(BookSide::kBid), reference.bids.size());
   ASSERT_EQ(book.depth(BookSide::kAsk), reference.asks.size());
   std::size_t i = 0;
-  for (const auto& [price, size] : reference.bids) ASSERT_EQ(book.level(BookSide::kBid, i++), (PriceLevel{price, size}));
+  for (const auto& [price, size] : reference.bids)
+    ASSERT_EQ(book.level(BookSide::kBid, i++), (PriceLevel{price, size}));
   i = 0;
-  for (const auto& [price, size] : reference.asks) ASSERT_EQ(book.level(BookSide::kAsk, i++), (PriceLevel{price, size}));
+  for (const auto& [price, size] : reference.asks)
+    ASSERT_EQ(book.level(BookSide::kAsk, i++), (PriceLevel{price, size}));
   if (!reference.bids.empty()) {
     EXPECT_EQ(book.best_bid()->price, reference.bids.begin()->first);
   }
@@ -169,14 +170,20 @@ TEST(OrderBook, TakesAnyPriceLikeAMapBook) {
   ReferenceBook reference;
   std::mt19937_64 rng(29);
   const std::int64_t extremes[] = {std::numeric_limits<std::int64_t>::min(), std::numeric_limits<std::int64_t>::max(),
-                                    0, -1, 1};
+                                   0, -1, 1};
   for (int i = 0; i < 50'000; ++i) {
     const bool bid = rng() % 2 == 0;
     std::int64_t price = 0;
     switch (rng() % 4) {
-      case 0: price = static_cast<std::int64_t>(rng()); break;
-      case 1: price = extremes[rng() % 5]; break;
-      default: price = 1000 + static_cast<std::int64_t>(rng() % 100) * 7; break;
+      case 0:
+        price = static_cast<std::int64_t>(rng());
+        break;
+      case 1:
+        price = extremes[rng() % 5];
+        break;
+      default:
+        price = 1000 + static_cast<std::int64_t>(rng() % 100) * 7;
+        break;
     }
     const std::int64_t size = rng() % 3 == 0 ? 0 : static_cast<std::int64_t>(rng() % 100 + 1);
     book.apply(bid ? BookSide::kBid : BookSide::kAsk, price, size);

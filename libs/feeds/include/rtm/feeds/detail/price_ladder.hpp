@@ -50,9 +50,7 @@ class PriceLadder {
   [[nodiscard]] std::size_t size() const noexcept { return count_ + far_.size(); }
   [[nodiscard]] bool empty() const noexcept { return size() == 0; }
   // The best level; the side must not be empty.
-  [[nodiscard]] Level best() const noexcept {
-    return count_ != 0 ? Level{key_of(best_), sizes_[best_]} : far_.back();
-  }
+  [[nodiscard]] Level best() const noexcept { return count_ != 0 ? Level{key_of(best_), sizes_[best_]} : far_.back(); }
   // The i-th best level (0 = best); i < size().
   [[nodiscard]] Level nth(std::size_t i) const noexcept;
   // Calls visit(level) for up to `count` best levels, best first, in one
@@ -122,9 +120,9 @@ class PriceLadder {
 
   std::vector<std::int64_t> sizes_;  // kSlots once a tick is known
   std::array<std::uint64_t, kWords> occupied_{};
-  std::int64_t top_ = 0;      // the key of slot 0
-  std::uint64_t tick_ = 0;    // 0 until two prices are known: the ladder is unused
-  std::uint64_t span_ = 0;    // kSlots * tick_, or the most that fits
+  std::int64_t top_ = 0;       // the key of slot 0
+  std::uint64_t tick_ = 0;     // 0 until two prices are known: the ladder is unused
+  std::uint64_t span_ = 0;     // kSlots * tick_, or the most that fits
   std::size_t best_ = kSlots;  // the best occupied slot, kSlots when none
   std::size_t count_ = 0;      // occupied slots
   std::vector<Level> far_;     // levels below the window, ascending keys
