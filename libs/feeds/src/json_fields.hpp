@@ -5,6 +5,7 @@
 #include <simdjson.h>
 
 #include <array>
+#include <bit>
 #include <cstdint>
 #include <cstring>
 #include <string_view>
@@ -73,7 +74,16 @@ inline constexpr auto kPow10 = [] {
   return powers;
 }();
 
-// The common shape of a venue decimal, fast: up to 10 integer digits, then
+// Eight digit values (0-9, the first in the lowest byte) as a number
+// (Lemire's SWAR conversion).
+[[gnu::always_inline]] inline std::uint64_t eight_digit_value(std::uint64_t digits) noexcept {
+  digits = (digits * 10) + (digits >> 8);
+  return (((digits & 0x000000FF000000FFULL) * (100 + (1000000ULL << 32))) +
+          (((digits >> 16) & 0x000000FF000000FFULL) * (1 + (10000ULL << 32)))) >>
+         32;
+}
+
+// The common shape of a venue decimal, fast: up to 7 integer digits, then
 // optionally a point and 1 to 8 fraction digits, no finer than `scale`
 // ("65000.01000000", "0.5117"). The fraction is read as one 8-byte word and
 // shifted so that '0's pad it on the left: the frame's padding makes the
@@ -86,13 +96,19 @@ inline constexpr auto kPow10 = [] {
   if (scale > 18) return false;
   const char* p = text.data();
   const char* const end = p + text.size();
-  std::uint64_t integer = 0;
-  const char* const integer_start = p;
-  for (; p != end && static_cast<unsigned char>(*p - '0') < 10; ++p) {
-    integer = integer * 10 + static_cast<std::uint64_t>(*p - '0');
-  }
-  const auto integer_digits = p - integer_start;
-  if (integer_digits == 0 || integer_digits > 10) return false;
+  // The integer digits, up to seven of them, from one 8-byte word: the
+  // first byte that is no digit ends them (a byte below '0' wraps to >= 0xD0,
+  // one above '9' reaches 0x80 once 0x76 is added; digits before it borrow
+  // and carry nothing), and they are shifted to the word's top as above.
+  std::uint64_t word = 0;
+  std::memcpy(&word, p, 8);
+  const std::uint64_t digit_values = word - kZeros;
+  const std::uint64_t not_digits = (digit_values | (digit_values + 0x7676767676767676ULL)) & 0x8080808080808080ULL;
+  if (not_digits == 0) return false;  // eight or more integer digits: the general parser's
+  const auto integer_digits = static_cast<std::size_t>(std::countr_zero(not_digits)) / 8;
+  if (integer_digits == 0 || integer_digits > text.size()) return false;
+  const std::uint64_t integer = eight_digit_value(digit_values << (8 * (8 - integer_digits)));
+  p += integer_digits;
   std::uint64_t fraction = 0;
   std::size_t fraction_digits = 0;
   if (p != end) {
@@ -111,11 +127,7 @@ inline constexpr auto kPow10 = [] {
         0x3333333333333333ULL) {
       return false;
     }
-    chunk -= kZeros;
-    chunk = (chunk * 10) + (chunk >> 8);
-    fraction = (((chunk & 0x000000FF000000FFULL) * (100 + (1000000ULL << 32))) +
-                (((chunk >> 16) & 0x000000FF000000FFULL) * (1 + (10000ULL << 32)))) >>
-               32;
+    fraction = eight_digit_value(chunk - kZeros);
   }
   std::uint64_t value = 0;
   // fraction < 10^fraction_digits, so its term stays below 10^scale.
