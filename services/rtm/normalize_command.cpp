@@ -4,24 +4,20 @@
 // still read.
 #include "normalize_command.hpp"
 
-#include <boost/json/serialize.hpp>
-
-#include <array>
 #include <charconv>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
 #include <map>
-#include <memory>
 #include <set>
 #include <string>
 
+#include "json_lines_sink.hpp"
 #include "record_json.hpp"
-#include "rtm/feeds/binance_adapter.hpp"
 #include "rtm/feeds/capture.hpp"
-#include "rtm/feeds/coinbase_adapter.hpp"
 #include "rtm/feeds/kraken_adapter.hpp"
+#include "rtm/feeds/venue_set.hpp"
 
 namespace rtm::cli {
 namespace {
@@ -33,37 +29,6 @@ constexpr const char* kUsage =
     "JSON (then --venue is required) or capture lines as rtm record writes them.\n"
     "Writes one JSON line per normalized record; with --book-top N also the top N\n"
     "levels of each book a frame changed. Bad lines go to stderr and are skipped.\n";
-
-void write_line(const boost::json::object& object) {
-  const std::string text = boost::json::serialize(object);
-  std::fwrite(text.data(), 1, text.size(), stdout);
-  std::fputc('\n', stdout);
-}
-
-// Prints each record as it comes and remembers which books a frame touched.
-class PrintingSink : public feeds::RecordSink {
- public:
-  explicit PrintingSink(const feeds::InstrumentCatalog& catalog) : json_(catalog) {}
-
-  void on_trade(const msg::Trade& r) override { write_line(json_.to_json(r)); }
-  void on_bbo(const msg::Bbo& r) override { write_line(json_.to_json(r)); }
-  void on_status(const msg::Status& r) override { write_line(json_.to_json(r)); }
-  void on_instrument(const msg::InstrumentDef& r) override { write_line(json_.to_json(r)); }
-  void on_book_delta(const msg::BookDelta& r) override {
-    bool& in_snapshot = in_snapshot_[r.header.instrument_id];
-    if ((r.header.flags & msg::flags::kSnapshotBegin) != 0) in_snapshot = true;
-    write_line(json_.to_json(r, in_snapshot));
-    if ((r.header.flags & msg::flags::kSnapshotEnd) != 0) in_snapshot = false;
-    touched_.insert(r.header.instrument_id);
-  }
-
-  std::set<msg::InstrumentId> take_touched() { return std::exchange(touched_, {}); }
-
- private:
-  RecordJson json_;
-  std::map<msg::InstrumentId, bool> in_snapshot_;
-  std::set<msg::InstrumentId> touched_;
-};
 
 struct Options {
   bool help = false;
@@ -102,20 +67,6 @@ std::optional<Options> parse_options(int argc, char** argv) {
   return options;
 }
 
-std::unique_ptr<feeds::VenueAdapter> make_adapter(msg::Venue venue, feeds::InstrumentCatalog& catalog,
-                                                  feeds::RecordSink& sink) {
-  switch (venue) {
-    case msg::Venue::kBinance:
-      return std::make_unique<feeds::BinanceAdapter>(catalog, sink);
-    case msg::Venue::kCoinbase:
-      return std::make_unique<feeds::CoinbaseAdapter>(catalog, sink);
-    case msg::Venue::kKraken:
-      return std::make_unique<feeds::KrakenAdapter>(catalog, sink);
-    default:
-      return nullptr;
-  }
-}
-
 std::string_view checksum_text(const feeds::VenueAdapter& adapter, std::string_view symbol) {
   const auto* kraken = dynamic_cast<const feeds::KrakenAdapter*>(&adapter);
   if (kraken == nullptr) return "none";
@@ -150,7 +101,7 @@ void print_books(const feeds::VenueAdapter& adapter, const feeds::InstrumentCata
       out[side == msg::BookSide::kBid ? "bids" : "asks"] = std::move(rows);
     }
     out["checksum"] = checksum_text(adapter, instrument->spec.symbol);
-    write_line(out);
+    write_json_line(out);
   }
 }
 
@@ -179,13 +130,8 @@ int normalize_command(int argc, char** argv) {
   std::istream& in = options->file.empty() ? std::cin : file;
 
   feeds::InstrumentCatalog catalog;
-  PrintingSink sink(catalog);
-  std::array<std::unique_ptr<feeds::VenueAdapter>, 4> adapters;  // by venue id 1..3
-  auto adapter_for = [&](msg::Venue venue) -> feeds::VenueAdapter* {
-    auto& slot = adapters.at(static_cast<std::size_t>(venue));
-    if (!slot) slot = make_adapter(venue, catalog, sink);
-    return slot.get();
-  };
+  JsonLinesSink sink(catalog);
+  feeds::VenueSet venues(catalog, sink);
 
   feeds::CaptureParser captures;
   feeds::FrameBuffer buffer;
@@ -203,32 +149,22 @@ int normalize_command(int argc, char** argv) {
     }
     const bool bare = kind == feeds::CaptureParser::Kind::kBareFrame;
     const msg::Venue venue = bare ? options->venue.value_or(msg::Venue::kUnknown) : capture.venue;
-    if (venue == msg::Venue::kUnknown) {
-      std::fprintf(stderr, "line %zu: a bare venue frame needs --venue\n", line_number);
+    if (venue != msg::Venue::kBinance && venue != msg::Venue::kCoinbase && venue != msg::Venue::kKraken) {
+      std::fprintf(stderr, "line %zu: %s\n", line_number,
+                   bare ? "a bare venue frame needs --venue" : "a capture line of an unknown venue");
       continue;
     }
-    feeds::VenueAdapter* adapter = adapter_for(venue);
-    const feeds::PaddedFrame frame = bare ? padded : capture.frame;
     const std::int64_t ts_recv = bare ? now_ns() : capture.ts_recv;
-    feeds::FrameResult result = feeds::FrameResult::kOk;
-    if (!bare && capture.rest) {
-      auto* binance = dynamic_cast<feeds::BinanceAdapter*>(adapter);
-      const std::string_view symbol = feeds::query_parameter(capture.url, "symbol");
-      if (binance == nullptr || symbol.empty()) {
-        std::fprintf(stderr, "line %zu: a REST frame needs a Binance depth URL with symbol=\n", line_number);
-        continue;
-      }
-      result = binance->on_depth_snapshot(symbol, frame, ts_recv);
-    } else {
-      result = adapter->on_frame(frame, ts_recv);
-    }
+    const feeds::FrameResult result = !bare && capture.rest
+                                          ? venues.on_rest(venue, capture.url, capture.frame, ts_recv)
+                                          : venues.on_frame(venue, bare ? padded : capture.frame, ts_recv);
     if (result == feeds::FrameResult::kMalformed) {
-      const std::string reason(adapter->last_error());
+      const std::string reason(venues.last_error());
       std::fprintf(stderr, "line %zu: %s frame refused: %s\n", line_number, msg::venue_name(venue).data(),
                    reason.c_str());
     }
     const auto touched = sink.take_touched();
-    if (options->book_top > 0) print_books(*adapter, catalog, touched, options->book_top);
+    if (options->book_top > 0) print_books(venues.adapter(venue), catalog, touched, options->book_top);
   }
   std::fflush(stdout);
   if (in.bad()) {

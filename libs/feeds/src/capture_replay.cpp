@@ -1,0 +1,53 @@
+#include "rtm/feeds/capture_replay.hpp"
+
+#include <thread>
+
+namespace rtm::feeds {
+
+CaptureReplay::CaptureReplay(std::istream& in, VenueSet& venues, ReplayOptions options)
+    : in_(in), venues_(venues), options_(options) {}
+
+bool CaptureReplay::step() {
+  if (!std::getline(in_, line_)) return false;
+  ++progress_.lines;
+  progress_.bytes_read += line_.size() + 1;
+  if (line_.empty()) return true;
+  CaptureLine capture;
+  const auto kind = parser_.parse(buffer_.assign(line_), capture, error_);
+  if (kind != CaptureParser::Kind::kCapture) {
+    report(kind == CaptureParser::Kind::kBareFrame ? "not a capture line (no \"frame\")" : error_);
+    return true;
+  }
+  if (capture.venue == msg::Venue::kUnknown || capture.venue == msg::Venue::kComposite) {
+    report("capture line of an unknown venue");
+    return true;
+  }
+  pace(capture.ts_recv);
+  ++progress_.frames;
+  const FrameResult result = capture.rest ? venues_.on_rest(capture.venue, capture.url, capture.frame, capture.ts_recv)
+                                          : venues_.on_frame(capture.venue, capture.frame, capture.ts_recv);
+  if (result == FrameResult::kMalformed && bad_line_) bad_line_(progress_.lines, venues_.last_error());
+  return true;
+}
+
+void CaptureReplay::pace(std::int64_t ts_recv) {
+  if (progress_.first_ts_recv == 0) {
+    progress_.first_ts_recv = ts_recv;
+    wall_start_ = std::chrono::steady_clock::now();
+  }
+  progress_.last_ts_recv = ts_recv;
+  if (options_.speed <= 0) return;
+  // Captures are written in receive order; a line that goes back in time is
+  // replayed at once rather than waited for.
+  const auto offset = std::chrono::nanoseconds(
+      static_cast<std::int64_t>(static_cast<double>(ts_recv - progress_.first_ts_recv) / options_.speed));
+  const auto due = wall_start_ + offset;
+  if (due > std::chrono::steady_clock::now()) std::this_thread::sleep_until(due);
+}
+
+void CaptureReplay::report(std::string_view reason) {
+  ++progress_.bad_lines;
+  if (bad_line_) bad_line_(progress_.lines, reason);
+}
+
+}  // namespace rtm::feeds
