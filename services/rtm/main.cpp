@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "normalize_command.hpp"
+#include "replay_command.hpp"
 
 namespace {
 
@@ -19,7 +20,7 @@ constexpr Subcommand kSubcommands[] = {
     {"run", "the whole stack in one process on a synthetic market, dashboard on :8080", false},
     {"normalize", "turn venue frames into normalized records as JSON lines", true},
     {"record", "capture live venue frames to a file", false},
-    {"replay", "feed a capture through the adapters at recorded speed or faster", false},
+    {"replay", "feed a capture through the adapters at recorded speed or faster", true},
     {"aggregate", "recompute bars and statistics offline from a capture or journal", false},
     {"tail", "decode a Kafka topic and print JSON lines", false},
     {"migrate", "apply the PostgreSQL schema migrations", false},
@@ -48,6 +49,7 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (command == "normalize") return rtm::cli::normalize_command(argc - 2, argv + 2);
+  if (command == "replay") return rtm::cli::replay_command(argc - 2, argv + 2);
   if (command == "run") {
     // The stack is not assembled yet in this version: say so, show what is
     // planned, and succeed, so that `make run` shows where things stand.

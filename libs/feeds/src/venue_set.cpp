@@ -53,7 +53,9 @@ FrameResult VenueSet::on_rest(msg::Venue venue, std::string_view url, PaddedFram
   return result;
 }
 
-void VenueSet::on_disconnect(msg::Venue venue, std::int64_t ts_recv) { adapter(venue).on_disconnect(ts_recv); }
+void VenueSet::on_disconnect(msg::Venue venue, std::int64_t ts_recv) {
+  adapter(venue).on_disconnect(ts_recv);
+}
 
 void VenueSet::set_resync_handler(ResyncHandler handler) {
   resync_ = std::move(handler);

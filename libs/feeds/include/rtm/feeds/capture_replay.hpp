@@ -21,8 +21,8 @@ struct ReplayOptions {
 
 struct ReplayProgress {
   std::uint64_t lines = 0;
-  std::uint64_t frames = 0;       // handed to an adapter
-  std::uint64_t bad_lines = 0;    // not capture lines: reported and skipped
+  std::uint64_t frames = 0;     // handed to an adapter
+  std::uint64_t bad_lines = 0;  // not capture lines: reported and skipped
   // (frames an adapter refuses are reported too, and counted by the adapter)
   std::uint64_t bytes_read = 0;
   std::int64_t first_ts_recv = 0;  // of the capture, ns
