@@ -6,6 +6,7 @@
 
 #include "normalize_command.hpp"
 #include "replay_command.hpp"
+#include "run_command.hpp"
 
 namespace {
 
@@ -17,7 +18,7 @@ struct Subcommand {
 
 constexpr Subcommand kSubcommands[] = {
     {"version", "print the version", true},
-    {"run", "the whole stack in one process on a synthetic market, dashboard on :8080", false},
+    {"run", "the whole stack in one process on a synthetic market", true},
     {"normalize", "turn venue frames into normalized records as JSON lines", true},
     {"record", "capture live venue frames to a file", false},
     {"replay", "feed a capture through the adapters at recorded speed or faster", true},
@@ -50,13 +51,7 @@ int main(int argc, char** argv) {
   }
   if (command == "normalize") return rtm::cli::normalize_command(argc - 2, argv + 2);
   if (command == "replay") return rtm::cli::replay_command(argc - 2, argv + 2);
-  if (command == "run") {
-    // The stack is not assembled yet in this version: say so, show what is
-    // planned, and succeed, so that `make run` shows where things stand.
-    std::printf("rtm %s: the stack (ingest, stream processing, API) is not assembled yet.\n\n", RTM_VERSION);
-    print_usage(stdout);
-    return 0;
-  }
+  if (command == "run") return rtm::cli::run_command(argc - 2, argv + 2);
   for (const auto& known : kSubcommands) {
     if (known.name == command) {
       std::fprintf(stderr, "rtm %s: not built yet in this version\n\n", argv[1]);

@@ -1,11 +1,9 @@
 #include "rtm/feeds/capture_replay.hpp"
 
-#include <thread>
-
 namespace rtm::feeds {
 
 CaptureReplay::CaptureReplay(std::istream& in, VenueSet& venues, ReplayOptions options)
-    : in_(in), venues_(venues), options_(options) {}
+    : in_(in), venues_(venues), pacer_(options.speed) {}
 
 bool CaptureReplay::step() {
   if (!std::getline(in_, line_)) return false;
@@ -22,27 +20,14 @@ bool CaptureReplay::step() {
     report("capture line of an unknown venue");
     return true;
   }
-  pace(capture.ts_recv);
+  if (progress_.frames == 0) progress_.first_ts_recv = capture.ts_recv;
+  progress_.last_ts_recv = capture.ts_recv;
+  pacer_.wait_until(capture.ts_recv);
   ++progress_.frames;
   const FrameResult result = capture.rest ? venues_.on_rest(capture.venue, capture.url, capture.frame, capture.ts_recv)
                                           : venues_.on_frame(capture.venue, capture.frame, capture.ts_recv);
   if (result == FrameResult::kMalformed && bad_line_) bad_line_(progress_.lines, venues_.last_error());
   return true;
-}
-
-void CaptureReplay::pace(std::int64_t ts_recv) {
-  if (progress_.first_ts_recv == 0) {
-    progress_.first_ts_recv = ts_recv;
-    wall_start_ = std::chrono::steady_clock::now();
-  }
-  progress_.last_ts_recv = ts_recv;
-  if (options_.speed <= 0) return;
-  // Captures are written in receive order; a line that goes back in time is
-  // replayed at once rather than waited for.
-  const auto offset = std::chrono::nanoseconds(
-      static_cast<std::int64_t>(static_cast<double>(ts_recv - progress_.first_ts_recv) / options_.speed));
-  const auto due = wall_start_ + offset;
-  if (due > std::chrono::steady_clock::now()) std::this_thread::sleep_until(due);
 }
 
 void CaptureReplay::report(std::string_view reason) {

@@ -297,6 +297,8 @@ struct MarketSimulator::Impl {
       remaining -= size;
     }
     if (fills.empty()) return;
+    // Makers refill what was taken at once, so spreads stay realistic.
+    reshape(listing, changes);
     listing.last_fill = fills.back();
     const FrameContext at = context(listing);
     switch (listing.venue) {

@@ -59,8 +59,14 @@ void RecordTally::on_instrument(const msg::InstrumentDef& r) {
 
 namespace {
 
+// Exact, without the trailing zeros of the scale ("64896.3", not
+// "64896.30000000"): this is for reading.
 std::string decimal(std::int64_t mantissa, std::uint8_t scale) {
-  return msg::to_string(msg::Decimal{mantissa, scale});
+  std::string text = msg::to_string(msg::Decimal{mantissa, scale});
+  if (text.find('.') == std::string::npos) return text;
+  while (text.back() == '0') text.pop_back();
+  if (text.back() == '.') text.pop_back();
+  return text;
 }
 
 std::string book_top(const VenueSet& venues, const Instrument& instrument) {
@@ -91,14 +97,18 @@ std::string format_summary(const RecordTally& tally, const VenueSet& venues) {
   std::snprintf(line, sizeof(line), "%-22s %9s %9s %11s %5s %5s %7s  %-16s %s\n", "instrument", "trades", "bbo",
                 "book deltas", "gaps", "bad", "resyncs", "last trade", "best bid / ask");
   out += line;
+  std::map<std::string, std::pair<const Instrument*, const InstrumentTally*>> by_name;
   for (const auto& [id, counts] : tally.instruments()) {
-    const Instrument* instrument = venues.catalog().find(id);
-    if (instrument == nullptr) continue;
+    if (const Instrument* instrument = venues.catalog().find(id))
+      by_name[venues.catalog().name(id)] = {instrument, &counts};
+  }
+  for (const auto& [name, entry] : by_name) {
+    const auto& [instrument, tallied] = entry;
+    const InstrumentTally& counts = *tallied;
     const std::string last = counts.trades > 0 ? decimal(counts.last_price, counts.price_scale) : "-";
-    std::snprintf(line, sizeof(line), "%-22s %9llu %9llu %11llu %5llu %5llu %7llu  %-16s %s\n",
-                  venues.catalog().name(id).c_str(), static_cast<unsigned long long>(counts.trades),
-                  static_cast<unsigned long long>(counts.bbos), static_cast<unsigned long long>(counts.book_deltas),
-                  static_cast<unsigned long long>(counts.gaps),
+    std::snprintf(line, sizeof(line), "%-22s %9llu %9llu %11llu %5llu %5llu %7llu  %-16s %s\n", name.c_str(),
+                  static_cast<unsigned long long>(counts.trades), static_cast<unsigned long long>(counts.bbos),
+                  static_cast<unsigned long long>(counts.book_deltas), static_cast<unsigned long long>(counts.gaps),
                   static_cast<unsigned long long>(counts.checksum_failures + counts.crossed_books),
                   static_cast<unsigned long long>(counts.resyncs), last.c_str(), book_top(venues, *instrument).c_str());
     out += line;

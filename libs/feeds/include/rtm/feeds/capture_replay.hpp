@@ -1,6 +1,5 @@
 #pragma once
 
-#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <istream>
@@ -9,6 +8,7 @@
 
 #include "rtm/feeds/capture.hpp"
 #include "rtm/feeds/frame.hpp"
+#include "rtm/feeds/pacer.hpp"
 #include "rtm/feeds/venue_set.hpp"
 
 namespace rtm::feeds {
@@ -47,19 +47,17 @@ class CaptureReplay {
   [[nodiscard]] const ReplayProgress& progress() const noexcept { return progress_; }
 
  private:
-  void pace(std::int64_t ts_recv);
   void report(std::string_view reason);
 
   std::istream& in_;
   VenueSet& venues_;
-  ReplayOptions options_;
   CaptureParser parser_;
   FrameBuffer buffer_;
   std::string line_;
   std::string error_;
   ReplayProgress progress_;
   BadLineHandler bad_line_;
-  std::chrono::steady_clock::time_point wall_start_;
+  Pacer pacer_;
 };
 
 }  // namespace rtm::feeds
