@@ -1,6 +1,7 @@
 #include "event_loop_impl.hpp"
 
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 
 namespace rtm::net {
 
@@ -22,6 +23,13 @@ void EventLoop::stop() {
 }
 
 void EventLoop::post(std::function<void()> fn) { boost::asio::post(impl_->context, std::move(fn)); }
+
+void EventLoop::run_after(std::chrono::milliseconds delay, std::function<void()> fn) {
+  auto timer = std::make_shared<boost::asio::steady_timer>(impl_->context, delay);
+  timer->async_wait([timer, fn = std::move(fn)](const boost::system::error_code& ec) {
+    if (!ec) fn();
+  });
+}
 
 bool EventLoop::on_loop_thread() const noexcept { return impl_->thread.get_id() == std::this_thread::get_id(); }
 

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <functional>
+
 #include "rtm/feeds/frame.hpp"
 #include "rtm/feeds/market_simulator.hpp"
 #include "rtm/feeds/pacer.hpp"
@@ -13,7 +15,10 @@ namespace rtm::feeds {
 // simulated venues as live ones would (a REST snapshot, a resubscription).
 class SyntheticFeed {
  public:
-  SyntheticFeed(MarketSimulator& market, VenueSet& venues, double speed);
+  // Sees each frame before its adapter does (rtm record writes them).
+  using FrameTap = std::function<void(const SimulatedFrame& frame)>;
+
+  SyntheticFeed(MarketSimulator& market, VenueSet& venues, double speed, FrameTap tap = {});
 
   // Hands the next frame to its adapter; returns its result.
   FrameResult step();
@@ -23,6 +28,7 @@ class SyntheticFeed {
  private:
   MarketSimulator& market_;
   VenueSet& venues_;
+  FrameTap tap_;
   Pacer pacer_;
   FrameBuffer buffer_;
   std::int64_t now_ = 0;

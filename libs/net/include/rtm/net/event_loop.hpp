@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <memory>
 
@@ -20,6 +21,8 @@ class EventLoop {
   void stop();
   // Runs fn on the loop's thread; safe from any thread.
   void post(std::function<void()> fn);
+  // Runs fn on the loop's thread after `delay`, unless the loop stops first.
+  void run_after(std::chrono::milliseconds delay, std::function<void()> fn);
   [[nodiscard]] bool on_loop_thread() const noexcept;
 
   struct Impl;
