@@ -53,10 +53,10 @@ bool parse_venues(const std::string& list, std::vector<msg::Venue>& out) {
 std::optional<IngestOptions> parse_ingest_options(const char* program, int argc, char** argv) {
   IngestOptions options;
   constexpr std::string_view kSwitches[] = {"--help", "-h", "--tls-no-verify"};
-  constexpr std::string_view kValued[] = {
-      "--feed",       "--seed",       "--rate",         "--loss",    "--speed",        "--venues",
-      "--symbols",    "--binance-ws", "--binance-rest", "--coinbase-ws", "--kraken-ws", "--ca-file",
-      "--read-timeout", "--duration", "--summary-every"};
+  constexpr std::string_view kValued[] = {"--feed",         "--seed",        "--rate",         "--loss",
+                                          "--speed",        "--venues",      "--symbols",      "--binance-ws",
+                                          "--binance-rest", "--coinbase-ws", "--kraken-ws",    "--ca-file",
+                                          "--read-timeout", "--duration",    "--summary-every"};
   for (int i = 0; i < argc; ++i) {
     const std::string_view arg = argv[i];
     if (std::find(std::begin(kSwitches), std::end(kSwitches), arg) != std::end(kSwitches)) {
@@ -71,7 +71,8 @@ std::optional<IngestOptions> parse_ingest_options(const char* program, int argc,
     }
     ++i;
   }
-  if (const char* no_verify = std::getenv("RTM_TLS_NO_VERIFY"); no_verify != nullptr && std::string_view(no_verify) == "1")
+  if (const char* no_verify = std::getenv("RTM_TLS_NO_VERIFY");
+      no_verify != nullptr && std::string_view(no_verify) == "1")
     options.tls_verify = false;
 
   OptionReader reader(program, argc, argv);

@@ -24,7 +24,7 @@ struct IngestOptions {
   // Live venues.
   std::vector<msg::Venue> venues = {msg::Venue::kBinance, msg::Venue::kCoinbase, msg::Venue::kKraken};
   std::vector<std::string> symbols = {"BTC-USD", "ETH-USD", "SOL-USD"};  // canonical
-  std::map<msg::Venue, VenueEndpoints> endpoints;                         // only those overridden
+  std::map<msg::Venue, VenueEndpoints> endpoints;                        // only those overridden
   std::string ca_file;
   bool tls_verify = true;
   double read_timeout = 30;  // seconds without a message before a feed counts as stale

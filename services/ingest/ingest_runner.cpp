@@ -47,9 +47,7 @@ struct IngestRunner::Impl {
   Impl(IngestOptions opts, feeds::RecordSink& out, FrameTap frame_tap)
       : options(std::move(opts)), tap(std::move(frame_tap)), tally(&out), venues(catalog, tally) {}
 
-  std::string summary() const {
-    return feeds::format_summary(tally, venues) + connection_lines(live_feeds);
-  }
+  std::string summary() const { return feeds::format_summary(tally, venues) + connection_lines(live_feeds); }
 
   double run_synthetic(const volatile std::sig_atomic_t& stop, const SummaryHandler& on_summary) {
     feeds::MarketSimulator market({.seed = options.seed,
@@ -69,8 +67,7 @@ struct IngestRunner::Impl {
     });
   }
 
-  double run_replay(const std::string& path, const volatile std::sig_atomic_t& stop,
-                    const SummaryHandler& on_summary) {
+  double run_replay(const std::string& path, const volatile std::sig_atomic_t& stop, const SummaryHandler& on_summary) {
     std::ifstream capture(path, std::ios::binary);
     if (!capture) throw std::runtime_error("cannot read " + path);
     feeds::CaptureReplay replay(capture, venues, {.speed = options.speed});
@@ -107,7 +104,6 @@ struct IngestRunner::Impl {
   }
 
   double run_live(const volatile std::sig_atomic_t& stop, const SummaryHandler& on_summary) {
-    net::EventLoop loop;
     for (const msg::Venue venue : options.venues) {
       LiveFeedOptions feed_options;
       feed_options.venue = venue;
@@ -147,6 +143,8 @@ struct IngestRunner::Impl {
   feeds::InstrumentCatalog catalog;
   feeds::RecordTally tally;
   feeds::VenueSet venues;
+  // The live feeds' clients must go before their loop's I/O context.
+  net::EventLoop loop;
   std::vector<std::unique_ptr<LiveFeed>> live_feeds;
 };
 
@@ -163,7 +161,8 @@ std::string IngestRunner::describe() const {
   }
   if (o.feed == "live") {
     std::string venues;
-    for (const msg::Venue venue : o.venues) venues += (venues.empty() ? "" : ", ") + std::string(msg::venue_name(venue));
+    for (const msg::Venue venue : o.venues)
+      venues += (venues.empty() ? "" : ", ") + std::string(msg::venue_name(venue));
     std::string symbols;
     for (const std::string& symbol : o.symbols) symbols += (symbols.empty() ? "" : ", ") + symbol;
     return "live feeds from " + venues + " for " + symbols;

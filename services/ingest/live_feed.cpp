@@ -58,9 +58,13 @@ LiveFeed::~LiveFeed() {
   adapter_.set_resync_handler({});
 }
 
-void LiveFeed::start() { websocket_.start(); }
+void LiveFeed::start() {
+  websocket_.start();
+}
 
-void LiveFeed::stop() { websocket_.stop(); }
+void LiveFeed::stop() {
+  websocket_.stop();
+}
 
 void LiveFeed::on_message(std::string_view text, std::int64_t ts_recv) {
   if (tap_) tap_(options_.venue, false, url_, text, ts_recv);

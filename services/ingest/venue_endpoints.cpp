@@ -20,8 +20,8 @@ std::string kraken_message(std::string_view method, std::string_view channel, co
 
 std::string coinbase_message(std::string_view type, const std::vector<std::string>& products,
                              const std::vector<std::string>& channels) {
-  return R"({"type":")" + std::string(type) + R"(","product_ids":)" + json_list(products) +
-         R"(,"channels":)" + json_list(channels) + "}";
+  return R"({"type":")" + std::string(type) + R"(","product_ids":)" + json_list(products) + R"(,"channels":)" +
+         json_list(channels) + "}";
 }
 
 }  // namespace

@@ -33,7 +33,6 @@ std::vector<std::string> subscribe_messages(msg::Venue venue, const std::vector<
                                             std::size_t kraken_depth);
 // The messages that make Coinbase or Kraken send one symbol's book snapshot
 // again: unsubscribe and subscribe its book channel.
-std::vector<std::string> resubscribe_book_messages(msg::Venue venue, std::string_view symbol,
-                                                   std::size_t kraken_depth);
+std::vector<std::string> resubscribe_book_messages(msg::Venue venue, std::string_view symbol, std::size_t kraken_depth);
 
 }  // namespace rtm::ingest

@@ -7,7 +7,9 @@ namespace rtm::net {
 
 EventLoop::EventLoop() : impl_(std::make_unique<Impl>()) {}
 
-EventLoop::~EventLoop() { stop(); }
+EventLoop::~EventLoop() {
+  stop();
+}
 
 void EventLoop::start() {
   if (impl_->thread.joinable()) return;
@@ -22,7 +24,9 @@ void EventLoop::stop() {
   if (impl_->thread.joinable() && impl_->thread.get_id() != std::this_thread::get_id()) impl_->thread.join();
 }
 
-void EventLoop::post(std::function<void()> fn) { boost::asio::post(impl_->context, std::move(fn)); }
+void EventLoop::post(std::function<void()> fn) {
+  boost::asio::post(impl_->context, std::move(fn));
+}
 
 void EventLoop::run_after(std::chrono::milliseconds delay, std::function<void()> fn) {
   auto timer = std::make_shared<boost::asio::steady_timer>(impl_->context, delay);
@@ -31,6 +35,8 @@ void EventLoop::run_after(std::chrono::milliseconds delay, std::function<void()>
   });
 }
 
-bool EventLoop::on_loop_thread() const noexcept { return impl_->thread.get_id() == std::this_thread::get_id(); }
+bool EventLoop::on_loop_thread() const noexcept {
+  return impl_->thread.get_id() == std::this_thread::get_id();
+}
 
 }  // namespace rtm::net

@@ -14,8 +14,10 @@ std::optional<Url> parse_url(std::string_view text) {
   const auto scheme_end = text.find("://");
   if (scheme_end == std::string_view::npos) return std::nullopt;
   const std::string_view scheme = text.substr(0, scheme_end);
-  if (scheme == "ws" || scheme == "wss") url.websocket = true;
-  else if (scheme != "http" && scheme != "https") return std::nullopt;
+  if (scheme == "ws" || scheme == "wss")
+    url.websocket = true;
+  else if (scheme != "http" && scheme != "https")
+    return std::nullopt;
   url.tls = scheme == "wss" || scheme == "https";
   text.remove_prefix(scheme_end + 3);
 

@@ -26,8 +26,8 @@ namespace beast = boost::beast;
 namespace websocket = beast::websocket;
 namespace ssl = asio::ssl;
 using tcp = asio::ip::tcp;
-using boost::system::error_code;
 using asio::awaitable;
+using boost::system::error_code;
 
 namespace {
 
@@ -282,9 +282,15 @@ WebSocketClient::~WebSocketClient() {
   impl_->shutdown();
 }
 
-void WebSocketClient::on_open(OpenHandler handler) { impl_->open_handler = std::move(handler); }
-void WebSocketClient::on_message(MessageHandler handler) { impl_->message_handler = std::move(handler); }
-void WebSocketClient::on_close(CloseHandler handler) { impl_->close_handler = std::move(handler); }
+void WebSocketClient::on_open(OpenHandler handler) {
+  impl_->open_handler = std::move(handler);
+}
+void WebSocketClient::on_message(MessageHandler handler) {
+  impl_->message_handler = std::move(handler);
+}
+void WebSocketClient::on_close(CloseHandler handler) {
+  impl_->close_handler = std::move(handler);
+}
 
 void WebSocketClient::start() {
   asio::post(impl_->io, [impl = impl_] {
@@ -302,7 +308,11 @@ void WebSocketClient::send(std::string text) {
   asio::post(impl_->io, [impl = impl_, text = std::move(text)]() mutable { impl->queue(std::move(text)); });
 }
 
-const WebSocketCounters& WebSocketClient::counters() const noexcept { return impl_->counters; }
-const WebSocketOptions& WebSocketClient::options() const noexcept { return impl_->options; }
+const WebSocketCounters& WebSocketClient::counters() const noexcept {
+  return impl_->counters;
+}
+const WebSocketOptions& WebSocketClient::options() const noexcept {
+  return impl_->options;
+}
 
 }  // namespace rtm::net

@@ -23,8 +23,8 @@ class Backoff {
       : options_(options), state_(seed | 1U) {}
 
   std::chrono::milliseconds next() noexcept {
-    const double base = std::min(static_cast<double>(options_.initial.count()) * factor_,
-                                 static_cast<double>(options_.max.count()));
+    const double base =
+        std::min(static_cast<double>(options_.initial.count()) * factor_, static_cast<double>(options_.max.count()));
     factor_ = std::min(factor_ * options_.multiplier, 1e12);
     const double spread = 1.0 + options_.jitter * (2.0 * uniform() - 1.0);
     return std::chrono::milliseconds(static_cast<std::int64_t>(std::max(base * spread, 0.0)));

@@ -8,13 +8,15 @@ namespace rtm::net {
 // they are.
 enum class errc {
   bad_url = 1,
-  stale_feed,      // no message within the read timeout
-  http_status,     // a response other than 200
-  stopped,         // the client was stopped
+  stale_feed,   // no message within the read timeout
+  http_status,  // a response other than 200
+  stopped,      // the client was stopped
 };
 
 const std::error_category& net_category() noexcept;
-inline std::error_code make_error_code(errc e) noexcept { return {static_cast<int>(e), net_category()}; }
+inline std::error_code make_error_code(errc e) noexcept {
+  return {static_cast<int>(e), net_category()};
+}
 
 }  // namespace rtm::net
 

@@ -34,13 +34,13 @@ struct WebSocketOptions {
 
 // Read from any thread; written on the loop's.
 struct WebSocketCounters {
-  std::atomic<std::uint64_t> connects{0};            // sessions opened (handshake done)
-  std::atomic<std::uint64_t> disconnects{0};         // sessions that ended
-  std::atomic<std::uint64_t> connect_failures{0};    // DNS, TCP, TLS or WebSocket handshake failed
-  std::atomic<std::uint64_t> stale_timeouts{0};      // no message within read_timeout
+  std::atomic<std::uint64_t> connects{0};          // sessions opened (handshake done)
+  std::atomic<std::uint64_t> disconnects{0};       // sessions that ended
+  std::atomic<std::uint64_t> connect_failures{0};  // DNS, TCP, TLS or WebSocket handshake failed
+  std::atomic<std::uint64_t> stale_timeouts{0};    // no message within read_timeout
   std::atomic<std::uint64_t> messages{0};
   std::atomic<std::uint64_t> bytes{0};
-  std::atomic<std::uint64_t> sends_dropped{0};       // send() while not connected
+  std::atomic<std::uint64_t> sends_dropped{0};  // send() while not connected
 };
 
 // A WebSocket client that stays connected: it connects (TLS with SNI and
