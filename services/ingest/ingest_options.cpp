@@ -50,8 +50,8 @@ bool parse_venues(const std::string& list, std::vector<msg::Venue>& out) {
 
 }  // namespace
 
-std::optional<IngestOptions> parse_ingest_options(const char* program, int argc, char** argv) {
-  IngestOptions options;
+std::optional<IngestOptions> parse_ingest_options(const char* program, int argc, char** argv, IngestOptions defaults) {
+  IngestOptions options = std::move(defaults);
   constexpr std::string_view kSwitches[] = {"--help", "-h", "--tls-no-verify"};
   constexpr std::string_view kValued[] = {"--feed",         "--seed",        "--rate",         "--loss",
                                           "--speed",        "--venues",      "--symbols",      "--binance-ws",

@@ -37,8 +37,10 @@ struct IngestOptions {
 extern const char* const kIngestOptionsHelp;
 
 // Flags in argv (all valued except --help and --tls-no-verify), then RTM_*
-// variables. nullopt after a message on stderr when something is wrong.
-std::optional<IngestOptions> parse_ingest_options(const char* program, int argc, char** argv);
+// variables, then `defaults`. nullopt after a message on stderr when something is wrong.
+// `defaults` holds what an option not given is.
+std::optional<IngestOptions> parse_ingest_options(const char* program, int argc, char** argv,
+                                                  IngestOptions defaults = {});
 
 // The endpoints of a venue: the overrides, or its defaults.
 VenueEndpoints endpoints_of(const IngestOptions& options, msg::Venue venue);

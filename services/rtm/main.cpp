@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "normalize_command.hpp"
+#include "record_command.hpp"
 #include "replay_command.hpp"
 #include "run_command.hpp"
 
@@ -20,7 +21,7 @@ constexpr Subcommand kSubcommands[] = {
     {"version", "print the version", true},
     {"run", "the whole stack in one process on a synthetic market", true},
     {"normalize", "turn venue frames into normalized records as JSON lines", true},
-    {"record", "capture live venue frames to a file", false},
+    {"record", "capture live venue frames to a file", true},
     {"replay", "feed a capture through the adapters at recorded speed or faster", true},
     {"aggregate", "recompute bars and statistics offline from a capture or journal", false},
     {"tail", "decode a Kafka topic and print JSON lines", false},
@@ -51,6 +52,7 @@ int main(int argc, char** argv) {
   }
   if (command == "normalize") return rtm::cli::normalize_command(argc - 2, argv + 2);
   if (command == "replay") return rtm::cli::replay_command(argc - 2, argv + 2);
+  if (command == "record") return rtm::cli::record_command(argc - 2, argv + 2);
   if (command == "run") return rtm::cli::run_command(argc - 2, argv + 2);
   for (const auto& known : kSubcommands) {
     if (known.name == command) {

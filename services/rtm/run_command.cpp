@@ -51,13 +51,16 @@ int run_command(int argc, char** argv) {
   ingest::IngestRunner runner(*options, publishing);
 
   std::printf("rtm %s: %s\n", RTM_VERSION, runner.describe().c_str());
-  std::printf("The dashboard and the REST and WebSocket API are not part of this build yet; a summary\n"
-              "is printed every %g s. Ctrl-C stops.\n\n", options->summary_every);
+  std::printf(
+      "The dashboard and the REST and WebSocket API are not part of this build yet; a summary\n"
+      "is printed every %g s. Ctrl-C stops.\n\n",
+      options->summary_every);
   std::fflush(stdout);
 
   auto bus_line = [&] {
     char line[256];
-    std::snprintf(line, sizeof(line), "bus: %llu records published, %llu delivered to its reader, %llu lost, %llu dropped\n",
+    std::snprintf(line, sizeof(line),
+                  "bus: %llu records published, %llu delivered to its reader, %llu lost, %llu dropped\n",
                   static_cast<unsigned long long>(publishing.counters().published),
                   static_cast<unsigned long long>(monitor.delivered()),
                   static_cast<unsigned long long>(monitor.lost() + monitor.undecodable()),
