@@ -10,7 +10,7 @@ seconds=30
 [ "${1:-}" = "--seconds" ] && seconds=$2
 
 cmake --preset fuzz >/dev/null
-cmake --build --preset fuzz
+cmake --build --preset fuzz --target rtm_fuzz_binance rtm_fuzz_coinbase rtm_fuzz_kraken
 mkdir -p build/fuzz/findings
 status=0
 for venue in binance coinbase kraken; do

@@ -93,7 +93,7 @@ inline constexpr auto kPow10 = [] {
 [[gnu::always_inline]] inline bool plain_mantissa(std::string_view text, std::uint8_t scale,
                                                   std::int64_t& out) noexcept {
   constexpr std::uint64_t kZeros = 0x3030303030303030ULL;
-  if (scale > 18) return false;
+  if (scale > 18 || text.empty()) return false;  // an absent field's view may point nowhere
   const char* p = text.data();
   const char* const end = p + text.size();
   // The integer digits, up to seven of them, from one 8-byte word: the

@@ -59,6 +59,12 @@ TEST(DecimalFastPath, AgreesWithTheGeneralParser) {
   EXPECT_GT(fast, 60'000U);  // the fast path takes the common shapes
 }
 
+TEST(DecimalFastPath, RefusesAnAbsentField) {
+  std::int64_t mantissa = 0;
+  EXPECT_FALSE(detail::plain_mantissa(std::string_view(), 8, mantissa));
+  EXPECT_FALSE(detail::to_mantissa(std::string_view(), 8, mantissa));
+}
+
 TEST(DecimalFastPath, TakesVenueShapes) {
   std::string padded = std::string("65000.01000000") + std::string(kFramePadding, '\0');
   std::int64_t mantissa = 0;
