@@ -15,7 +15,7 @@ build_packages=(
   # toolchain
   g++ cmake ninja-build ccache pkg-config make python3
   # libraries (Boost 1.81 is packaged beside the default 1.74; rtm uses 1.81)
-  libboost1.81-dev libboost-json1.81-dev libsimdjson-dev libssl-dev
+  libboost1.81-dev libboost-json1.81-dev libsimdjson-dev libssl-dev ca-certificates
   # tests and benchmarks (clang and its runtime for the libFuzzer targets)
   libgtest-dev libgmock-dev libbenchmark-dev clang libclang-rt-14-dev
   # competitors measured beside rtm in the benchmarks

@@ -29,16 +29,6 @@ constexpr const char* kUsage =
     "\n"
     "  --out FILE                   RTM_OUT              the capture file\n";
 
-// Records flow to the adapters and no further: recording wants the frames.
-class DiscardingSink final : public feeds::RecordSink {
- public:
-  void on_trade(const msg::Trade&) override {}
-  void on_bbo(const msg::Bbo&) override {}
-  void on_book_delta(const msg::BookDelta&) override {}
-  void on_status(const msg::Status&) override {}
-  void on_instrument(const msg::InstrumentDef&) override {}
-};
-
 volatile std::sig_atomic_t g_stop = 0;
 
 }  // namespace
@@ -78,7 +68,7 @@ int record_command(int argc, char** argv) {
   }
   CaptureWriter writer(out);
   bool write_failed = false;
-  DiscardingSink discard;
+  feeds::DiscardingSink discard;  // recording wants the frames, not the records
   ingest::IngestRunner runner(
       *options, discard,
       [&](msg::Venue venue, bool rest_frame, std::string_view url, std::string_view frame, std::int64_t ts_recv) {

@@ -35,15 +35,6 @@ bool eventually(const std::function<bool()>& condition, std::chrono::seconds lim
   return condition();
 }
 
-class NullSink final : public feeds::RecordSink {
- public:
-  void on_trade(const msg::Trade&) override {}
-  void on_bbo(const msg::Bbo&) override {}
-  void on_book_delta(const msg::BookDelta&) override {}
-  void on_status(const msg::Status&) override {}
-  void on_instrument(const msg::InstrumentDef&) override {}
-};
-
 // A venue, and a client connected to it through LiveFeed as rtm-ingest would.
 template <class Adapter>
 class LiveFeedTest : public ::testing::Test {
@@ -148,7 +139,7 @@ class LiveFeedTest : public ::testing::Test {
 
   FakeVenue venue_;
   feeds::InstrumentCatalog catalog_;
-  NullSink sink_;
+  feeds::DiscardingSink sink_;
   Adapter adapter_;
   std::vector<std::string> symbols_;
   net::EventLoop loop_;
@@ -219,7 +210,7 @@ TEST_F(KrakenLiveFeedTest, ResubscribesThroughChecksumMismatchesAndReconnects) {
 
 TEST_F(BinanceLiveFeedTest, RefusesAnUntrustedCertificate) {
   // Without the test CA, the self-signed certificate must not be accepted.
-  connect("/etc/ssl/certs/ca-certificates.crt");
+  connect(std::string(RTM_TLS_DIR) + "/other-ca.crt");
   ASSERT_TRUE(eventually([&] { return feed_->connection().connect_failures >= 2; }));
   EXPECT_EQ(feed_->connection().connects, 0U);
   EXPECT_EQ(venue_.connections(), 0U);

@@ -16,4 +16,15 @@ class RecordSink {
   virtual void on_instrument(const msg::InstrumentDef& definition) = 0;
 };
 
+// Takes records and does nothing with them: for runs that want only the
+// adapters' side effects (books kept, snapshots asked for).
+class DiscardingSink final : public RecordSink {
+ public:
+  void on_trade(const msg::Trade&) override {}
+  void on_bbo(const msg::Bbo&) override {}
+  void on_book_delta(const msg::BookDelta&) override {}
+  void on_status(const msg::Status&) override {}
+  void on_instrument(const msg::InstrumentDef&) override {}
+};
+
 }  // namespace rtm::feeds
