@@ -71,7 +71,8 @@ std::optional<IngestOptions> parse_ingest_options(const char* program, int argc,
     }
     ++i;
   }
-  if (const char* no_verify = std::getenv("RTM_TLS_NO_VERIFY");
+  // Options are read at startup, before any thread exists.
+  if (const char* no_verify = std::getenv("RTM_TLS_NO_VERIFY");  // NOLINT(concurrency-mt-unsafe)
       no_verify != nullptr && std::string_view(no_verify) == "1")
     options.tls_verify = false;
 

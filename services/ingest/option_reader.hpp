@@ -25,7 +25,9 @@ class OptionReader {
       if (argv_[i] == flag) text = argv_[i + 1];
     }
     if (!text) {
-      if (const char* value = std::getenv(variable); value != nullptr && *value != '\0') text = value;
+      // Read at startup, before any thread exists.
+      const char* value = std::getenv(variable);  // NOLINT(concurrency-mt-unsafe)
+      if (value != nullptr && *value != '\0') text = value;
     }
     if (!text) return true;
     bool ok = false;

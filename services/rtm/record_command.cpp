@@ -36,7 +36,7 @@ volatile std::sig_atomic_t g_stop = 0;
 int record_command(int argc, char** argv) {
   // --out is this command's own; the rest are ingest's.
   std::string out_path;
-  if (const char* env = std::getenv("RTM_OUT")) out_path = env;
+  if (const char* env = std::getenv("RTM_OUT")) out_path = env;  // NOLINT(concurrency-mt-unsafe): at startup
   std::vector<char*> rest;
   for (int i = 0; i < argc; ++i) {
     if (std::string_view(argv[i]) == "--out" && i + 1 < argc) {

@@ -58,12 +58,12 @@ int run_command(int argc, char** argv) {
   std::fflush(stdout);
 
   auto bus_line = [&] {
+    const std::uint64_t unreadable = monitor.lost() + monitor.undecodable();
     char line[256];
     std::snprintf(line, sizeof(line),
                   "bus: %llu records published, %llu delivered to its reader, %llu lost, %llu dropped\n",
                   static_cast<unsigned long long>(publishing.counters().published),
-                  static_cast<unsigned long long>(monitor.delivered()),
-                  static_cast<unsigned long long>(monitor.lost() + monitor.undecodable()),
+                  static_cast<unsigned long long>(monitor.delivered()), static_cast<unsigned long long>(unreadable),
                   static_cast<unsigned long long>(publishing.counters().dropped));
     return std::string(line);
   };

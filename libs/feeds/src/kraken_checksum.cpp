@@ -1,4 +1,5 @@
 // Kraken's book checksum: CRC32 over the top ten levels of each side.
+#include <algorithm>
 #include <array>
 #include <bit>
 #include <cstring>
@@ -68,7 +69,9 @@ char* write_short(char* out, std::uint64_t v) noexcept {
     return out + 1;
   }
   const std::uint64_t ascii = eight_ascii_digits(v);
-  const auto leading_zeros = static_cast<unsigned>(std::countr_zero(ascii - 0x3030303030303030ULL)) / 8;
+  // v > 0, so at most seven of the eight digits are leading zeros.
+  const unsigned leading_zeros =
+      std::min(static_cast<unsigned>(std::countr_zero(ascii - 0x3030303030303030ULL)) / 8, 7U);
   const std::uint64_t shifted = ascii >> (8 * leading_zeros);
   std::memcpy(out, &shifted, 8);
   return out + 8 - leading_zeros;
@@ -78,7 +81,7 @@ char* write_short(char* out, std::uint64_t v) noexcept {
 // digit counting and division loop: eight digits per step. `out` needs 28
 // bytes (the last ones may be scribbled past the text's end).
 char* write_integer(char* out, std::int64_t value) noexcept {
-  std::uint64_t v = static_cast<std::uint64_t>(value);
+  auto v = static_cast<std::uint64_t>(value);
   if (value < 0) {
     *out++ = '-';
     v = ~v + 1;
@@ -92,7 +95,7 @@ char* write_integer(char* out, std::int64_t value) noexcept {
 constexpr std::size_t kChecksumLevels = 10;
 // An int64 has at most 19 digits and a sign; two per level, two sides, and
 // room for write_integer's scribbling past the last.
-constexpr std::size_t kMaxChecksumText = 2 * 2 * kChecksumLevels * 20 + 8;
+constexpr std::size_t kMaxChecksumText = std::size_t{2} * 2 * kChecksumLevels * 20 + 8;
 
 // Appends a side's top levels as Kraken checksums them: each price and qty
 // written at the pair's precision without the point and the leading zeros

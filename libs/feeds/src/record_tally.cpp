@@ -105,12 +105,13 @@ std::string format_summary(const RecordTally& tally, const VenueSet& venues) {
   for (const auto& [name, entry] : by_name) {
     const auto& [instrument, tallied] = entry;
     const InstrumentTally& counts = *tallied;
+    const std::uint64_t bad_books = counts.checksum_failures + counts.crossed_books;
     const std::string last = counts.trades > 0 ? decimal(counts.last_price, counts.price_scale) : "-";
     std::snprintf(line, sizeof(line), "%-22s %9llu %9llu %11llu %5llu %5llu %7llu  %-16s %s\n", name.c_str(),
                   static_cast<unsigned long long>(counts.trades), static_cast<unsigned long long>(counts.bbos),
                   static_cast<unsigned long long>(counts.book_deltas), static_cast<unsigned long long>(counts.gaps),
-                  static_cast<unsigned long long>(counts.checksum_failures + counts.crossed_books),
-                  static_cast<unsigned long long>(counts.resyncs), last.c_str(), book_top(venues, *instrument).c_str());
+                  static_cast<unsigned long long>(bad_books), static_cast<unsigned long long>(counts.resyncs),
+                  last.c_str(), book_top(venues, *instrument).c_str());
     out += line;
   }
   const AdapterCounters totals = venues.totals();

@@ -208,11 +208,19 @@ std::string kraken_instrument(std::span<const KrakenPair> pairs) {
   for (const KrakenPair& pair : pairs) {
     const std::string tick = short_decimal(1, pair.price_decimals);
     const auto slash = pair.symbol.find('/');
-    list += list.empty() ? "" : ",";
-    list += R"({"symbol":")" + pair.symbol + R"(","base":")" + pair.symbol.substr(0, slash) + R"(","quote":")" +
-            pair.symbol.substr(slash + 1) + R"(","status":"online","qty_precision":8,"qty_increment":0.00000001,)" +
-            R"("price_precision":)" + std::to_string(pair.price_decimals) + R"(,"tick_size":)" + tick +
-            R"(,"price_increment":)" + tick + R"(,"qty_min":0.0001})";
+    list += list.empty() ? R"({"symbol":")" : R"(,{"symbol":")";
+    list += pair.symbol;
+    list += R"(","base":")";
+    list += pair.symbol.substr(0, slash);
+    list += R"(","quote":")";
+    list += pair.symbol.substr(slash + 1);
+    list += R"(","status":"online","qty_precision":8,"qty_increment":0.00000001,"price_precision":)";
+    list += std::to_string(pair.price_decimals);
+    list += R"(,"tick_size":)";
+    list += tick;
+    list += R"(,"price_increment":)";
+    list += tick;
+    list += R"(,"qty_min":0.0001})";
   }
   return R"({"channel":"instrument","type":"snapshot","data":{"assets":[],"pairs":[)" + list + "]}}";
 }
