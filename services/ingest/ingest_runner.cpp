@@ -25,18 +25,14 @@ std::string connection_lines(const std::vector<std::unique_ptr<LiveFeed>>& feeds
   std::string out;
   for (const auto& feed : feeds) {
     const net::WebSocketCounters& c = feed->connection();
-    char line[512];
-    std::snprintf(line, sizeof(line),
-                  "%s: %llu connects, %llu failed, %llu stale, %llu messages; %llu snapshots (%llu failed), "
-                  "%llu resubscriptions\n",
-                  feed->url().c_str(), static_cast<unsigned long long>(c.connects.load()),
-                  static_cast<unsigned long long>(c.connect_failures.load()),
-                  static_cast<unsigned long long>(c.stale_timeouts.load()),
-                  static_cast<unsigned long long>(c.messages.load()),
-                  static_cast<unsigned long long>(feed->counters().snapshots_requested.load()),
-                  static_cast<unsigned long long>(feed->counters().snapshots_failed.load()),
-                  static_cast<unsigned long long>(feed->counters().resubscriptions.load()));
-    out += line;
+    const LiveFeedCounters& f = feed->counters();
+    out += feed->url() + ": " + std::to_string(c.connects.load()) + " connects, " +
+           std::to_string(c.connect_failures.load()) + " failed, " + std::to_string(c.stale_timeouts.load()) +
+           " stale, " + std::to_string(c.messages.load()) + " messages; " +
+           std::to_string(f.snapshots_requested.load()) + " snapshots (" + std::to_string(f.snapshots_failed.load()) +
+           " failed), " + std::to_string(f.resubscriptions.load()) + " resubscriptions";
+    if (!feed->last_error().empty()) out += "; last: " + feed->last_error();
+    out += '\n';
   }
   return out;
 }

@@ -44,7 +44,8 @@ LiveFeed::LiveFeed(net::EventLoop& loop, feeds::VenueAdapter& adapter, LiveFeedO
     }
   });
   websocket_.on_message([this](std::string_view text, std::int64_t ts_recv) { on_message(text, ts_recv); });
-  websocket_.on_close([this](std::error_code) {
+  websocket_.on_close([this](std::error_code reason) {
+    last_error_ = reason.message();
     // Whatever was in flight is gone: every book waits for a fresh snapshot,
     // and the fetches of the old connection no longer count.
     adapter_.on_disconnect(now_ns());

@@ -66,6 +66,9 @@ class LiveFeed {
   [[nodiscard]] const net::WebSocketCounters& connection() const noexcept { return websocket_.counters(); }
   [[nodiscard]] const LiveFeedCounters& counters() const noexcept { return counters_; }
   [[nodiscard]] const std::string& url() const noexcept { return url_; }
+  // Why the last connection ended or failed ("Connection refused", ...);
+  // empty before the first. Read it on the loop's thread.
+  [[nodiscard]] const std::string& last_error() const noexcept { return last_error_; }
 
  private:
   void on_message(std::string_view text, std::int64_t ts_recv);
@@ -77,6 +80,7 @@ class LiveFeed {
   LiveFeedOptions options_;
   FrameTap tap_;
   std::string url_;
+  std::string last_error_;
   net::WebSocketClient websocket_;
   net::HttpClient http_;
   feeds::FrameBuffer rest_buffer_;

@@ -54,6 +54,7 @@ class RecordTest(unittest.TestCase):
                          "--out", capture)
             self.assertEqual(result.returncode, 0, result.stderr)
             self.assertRegex(result.stderr, r"wss://127\.0\.0\.1:9/stream\?streams=btcusdt@trade.*: 0 connects, [1-9]")
+            self.assertIn("last: Connection refused", result.stderr, "the summary says why")
             self.assertEqual(os.path.getsize(capture), 0)
 
     def test_bad_usage(self):
