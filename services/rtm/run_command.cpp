@@ -85,17 +85,22 @@ int run_command(int argc, char** argv) {
   std::signal(SIGINT, previous_int);
   std::signal(SIGTERM, previous_term);
 
-  // Let the reader drain what was published, then stop it.
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(2);
-  while (monitor.delivered() + monitor.lost() + monitor.undecodable() < publishing.counters().published &&
-         std::chrono::steady_clock::now() < deadline) {
+  // Let the reader drain what was published, then stop it. It is at most a
+  // ring behind, which takes milliseconds to read; the generous deadline is
+  // for a machine busy with other work, where the reader may wait for a core.
+  const auto read_all = [&] {
+    return monitor.delivered() + monitor.lost() + monitor.undecodable() >= publishing.counters().published;
+  };
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
+  while (!read_all() && std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
   monitor.stop();
+  if (!read_all()) std::fprintf(stderr, "rtm run: the bus reader did not catch up before the deadline\n");
   std::printf("%s after %.1f s of feed time.\n%s%s", g_stop != 0 ? "stopped" : "finished", seconds,
               last_summary.c_str(), bus_line().c_str());
   const bool clean = publishing.counters().dropped == 0 && publishing.counters().encode_errors == 0 &&
-                     monitor.undecodable() == 0 && monitor.lost() == 0;
+                     monitor.undecodable() == 0 && monitor.lost() == 0 && read_all();
   return clean ? 0 : 1;
 }
 

@@ -1,5 +1,6 @@
 #include "rtm/feeds/instrument_catalog.hpp"
 
+#include <algorithm>
 #include <array>
 #include <stdexcept>
 
@@ -12,7 +13,10 @@ Instrument& InstrumentCatalog::add(InstrumentSpec spec) {
                                 " collides with " + std::string(msg::venue_name(added.existing.venue)) + ":" +
                                 added.existing.symbol);
   }
-  auto& symbols = by_venue_[static_cast<std::uint16_t>(spec.venue)];
+  auto venue_symbols =
+      std::find_if(by_venue_.begin(), by_venue_.end(), [&](const auto& entry) { return entry.first == spec.venue; });
+  if (venue_symbols == by_venue_.end()) venue_symbols = by_venue_.insert(by_venue_.end(), {spec.venue, {}});
+  auto& symbols = venue_symbols->second;
   if (auto found = symbols.find(spec.symbol); found != symbols.end()) {
     Instrument& existing = *found->second;
     existing.spec = std::move(spec);  // reconfigured: new scales or canonical symbol
@@ -26,10 +30,12 @@ Instrument& InstrumentCatalog::add(InstrumentSpec spec) {
 }
 
 Instrument* InstrumentCatalog::find(msg::Venue venue, std::string_view symbol) noexcept {
-  const auto symbols = by_venue_.find(static_cast<std::uint16_t>(venue));
-  if (symbols == by_venue_.end()) return nullptr;
-  const auto found = symbols->second.find(symbol);
-  return found == symbols->second.end() ? nullptr : found->second;
+  for (auto& [known_venue, symbols] : by_venue_) {
+    if (known_venue != venue) continue;
+    const auto found = symbols.find(symbol);
+    return found == symbols.end() ? nullptr : found->second;
+  }
+  return nullptr;
 }
 
 Instrument* InstrumentCatalog::find_or_add(msg::Venue venue, std::string_view symbol) {

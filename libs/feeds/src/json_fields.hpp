@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "ascii_digits.hpp"
 #include "rtm/feeds/frame.hpp"
 #include "rtm/feeds/instrument_catalog.hpp"
 #include "rtm/feeds/rfc3339.hpp"
@@ -32,11 +33,29 @@ inline simdjson::padded_string_view padded(PaddedFrame frame) noexcept {
 
 // The key of a field as written (no unescaping: the keys adapters look for
 // contain no escapes, so an escaped key simply matches none of them).
+// The closing quote is found eight bytes at a time (keys are short, so
+// usually in one step); the parser has validated the document, so it is
+// there, and the frame's padding makes the bytes past it readable.
 inline std::string_view key_of(od::field& field) noexcept {
+  constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
+  constexpr std::uint64_t kHighBits = 0x8080808080808080ULL;
   const char* start = field.key().raw();
   const char* end = start;
-  // The parser has validated the document, so the closing quote is there.
-  while (*end != '"') end += *end == '\\' ? 2 : 1;
+  for (;;) {
+    const std::uint64_t word = load64(end);
+    // A byte of 0 where the word has a quote or a backslash; the lowest
+    // flagged byte is exact (only bytes above a match can be flagged falsely).
+    const std::uint64_t quotes = word ^ (kOnes * '"');
+    const std::uint64_t backslashes = word ^ (kOnes * '\\');
+    const std::uint64_t found = (((quotes - kOnes) & ~quotes) | ((backslashes - kOnes) & ~backslashes)) & kHighBits;
+    if (found == 0) {
+      end += 8;
+      continue;
+    }
+    end += static_cast<std::size_t>(std::countr_zero(found)) / 8;
+    if (*end == '"') break;
+    end += 2;  // an escaped character
+  }
   return {start, static_cast<std::size_t>(end - start)};
 }
 
@@ -64,25 +83,6 @@ inline std::string_view key_of(od::field& field) noexcept {
   return true;
 }
 
-inline constexpr auto kPow10 = [] {
-  std::array<std::uint64_t, 19> powers{};
-  std::uint64_t power = 1;
-  for (auto& entry : powers) {
-    entry = power;
-    power *= 10;
-  }
-  return powers;
-}();
-
-// Eight digit values (0-9, the first in the lowest byte) as a number
-// (Lemire's SWAR conversion).
-[[gnu::always_inline]] inline std::uint64_t eight_digit_value(std::uint64_t digits) noexcept {
-  digits = (digits * 10) + (digits >> 8);
-  return (((digits & 0x000000FF000000FFULL) * (100 + (1000000ULL << 32))) +
-          (((digits >> 16) & 0x000000FF000000FFULL) * (1 + (10000ULL << 32)))) >>
-         32;
-}
-
 // The common shape of a venue decimal, fast: up to 7 integer digits, then
 // optionally a point and 1 to 8 fraction digits, no finer than `scale`
 // ("65000.01000000", "0.5117"). The fraction is read as one 8-byte word and
@@ -92,7 +92,7 @@ inline constexpr auto kPow10 = [] {
 // general parser to decide.
 [[gnu::always_inline]] inline bool plain_mantissa(std::string_view text, std::uint8_t scale,
                                                   std::int64_t& out) noexcept {
-  constexpr std::uint64_t kZeros = 0x3030303030303030ULL;
+  constexpr std::uint64_t kZeros = kAsciiZeros;
   if (scale > 18 || text.empty()) return false;  // an absent field's view may point nowhere
   const char* p = text.data();
   const char* const end = p + text.size();
@@ -123,10 +123,7 @@ inline constexpr auto kPow10 = [] {
     const auto shift = static_cast<unsigned>(8 * (8 - fraction_digits));
     const std::uint64_t low_bytes = shift == 0 ? 0 : ~std::uint64_t{0} >> (64 - shift);
     chunk = (chunk << shift) | (kZeros & low_bytes);
-    if (((chunk & 0xF0F0F0F0F0F0F0F0ULL) | (((chunk + 0x0606060606060606ULL) & 0xF0F0F0F0F0F0F0F0ULL) >> 4)) !=
-        0x3333333333333333ULL) {
-      return false;
-    }
+    if (!eight_ascii_digits(chunk)) return false;
     fraction = eight_digit_value(chunk - kZeros);
   }
   std::uint64_t value = 0;
@@ -153,7 +150,37 @@ inline constexpr auto kPow10 = [] {
   return value.get_uint64().get(out) == simdjson::SUCCESS;
 }
 
+// Whether a string's text (inside a padded frame) holds a backslash, eight
+// bytes at a time: these strings are a few bytes long, and a byte loop or a
+// memchr call costs more than the parse of the value around them.
+[[gnu::always_inline]] inline bool has_backslash(std::string_view text) noexcept {
+  constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
+  constexpr std::uint64_t kHighBits = 0x8080808080808080ULL;
+  for (std::size_t at = 0; at < text.size(); at += 8) {
+    const std::uint64_t word = load64(text.data() + at) ^ (kOnes * '\\');
+    // Flags bytes of the word that are a backslash (and, through a borrow,
+    // only bytes above one); bytes past the text's end are masked off.
+    std::uint64_t found = (word - kOnes) & ~word & kHighBits;
+    if (text.size() - at < 8) found &= ~std::uint64_t{0} >> (8 * (8 - (text.size() - at)));
+    if (found != 0) return true;
+  }
+  return false;
+}
+
+// A JSON string. The strings venues send (symbols, sides, types, times) hold
+// no escapes, so their text is taken in place from the frame; only one with
+// a backslash is unescaped, into the parser's buffer. The parser has already
+// validated the document (UTF-8, no raw control characters).
 [[gnu::always_inline]] inline bool string_value(od::value& value, std::string_view& out) noexcept {
+  std::string_view token = value.raw_json_token();
+  while (!token.empty() && token.back() != '"') token.remove_suffix(1);  // trailing whitespace
+  if (token.size() >= 2 && token.front() == '"') {
+    const std::string_view text = token.substr(1, token.size() - 2);
+    if (!has_backslash(text)) {
+      out = text;
+      return true;
+    }
+  }
   return value.get_string().get(out) == simdjson::SUCCESS;
 }
 

@@ -50,6 +50,7 @@ struct TradeEntry {
   bool has_trade_id = false;
   msg::Trade trade;  // trade_id parsed; the rest filled by prepare
   std::int64_t ts_event = 0;
+  Instrument* instrument = nullptr;  // known to the catalog when prepared
 };
 
 struct RawLevel {
@@ -64,7 +65,8 @@ struct BookEntry {
   std::uint64_t checksum = 0;
   bool has_checksum = false;
   std::size_t first_level = 0, end_level = 0;
-  std::int64_t ts_event = 0;  // filled by prepare
+  std::int64_t ts_event = 0;         // filled by prepare
+  Instrument* instrument = nullptr;  // known to the catalog when prepared
 };
 
 constexpr std::uint64_t kNoPrecision = std::numeric_limits<std::uint64_t>::max();
@@ -86,6 +88,9 @@ struct Scratch {
 
   void clear() noexcept {
     header = {};
+    clear_data();
+  }
+  void clear_data() noexcept {
     trades.clear();
     books.clear();
     raw_levels.clear();
@@ -119,20 +124,6 @@ bool for_each_element(od::value value, OnElement&& on_element) {
     if (element.error() != SUCCESS || !on_element(element.value_unsafe())) return false;
   }
   return true;
-}
-
-bool parse_header(od::object object, Header& header) {
-  return for_each_field(object, [&](std::string_view key, od::value value) {
-    if (key == "channel" || key == "type") {
-      std::string_view text;
-      if (!detail::string_value(value, text)) return false;
-      if (key == "channel") header.channel = classify_channel(text);
-      if (key == "type") header.type = classify_type(text);
-    }
-    header.has_method = header.has_method || key == "method";
-    header.has_data = header.has_data || key == "data";
-    return true;
-  });
 }
 
 bool parse_trade(od::value value, TradeEntry& trade) {
@@ -203,24 +194,60 @@ bool parse_instrument_data(od::value value, std::vector<PairEntry>& pairs) {
   });
 }
 
-// Reads "data" the way the (already known) channel defines it.
-bool parse_data(od::object object, Scratch& scratch) {
-  return for_each_field(object, [&](std::string_view key, od::value value) -> bool {
-    if (key != "data") return true;
-    switch (scratch.header.channel) {
-      case Channel::kTrade:
-        return for_each_element(value,
-                                [&](od::value element) { return parse_trade(element, scratch.trades.emplace_back()); });
-      case Channel::kBook:
-        return for_each_element(value, [&](od::value element) {
-          return parse_book(element, scratch.books.emplace_back(), scratch.raw_levels);
-        });
-      case Channel::kInstrument:
-        return parse_instrument_data(value, scratch.pairs);
-      default:
-        return true;
+// Reads one "data" value the way the (already known) channel defines it.
+bool parse_data_value(od::value value, Scratch& scratch) {
+  switch (scratch.header.channel) {
+    case Channel::kTrade:
+      return for_each_element(value,
+                              [&](od::value element) { return parse_trade(element, scratch.trades.emplace_back()); });
+    case Channel::kBook:
+      return for_each_element(value, [&](od::value element) {
+        return parse_book(element, scratch.books.emplace_back(), scratch.raw_levels);
+      });
+    case Channel::kInstrument:
+      return parse_instrument_data(value, scratch.pairs);
+    default:
+      return true;
+  }
+}
+
+bool has_data_to_read(const Header& header) noexcept {
+  return (header.channel == Channel::kTrade || header.channel == Channel::kBook ||
+          header.channel == Channel::kInstrument) &&
+         (header.type == MessageType::kSnapshot || header.type == MessageType::kUpdate);
+}
+
+// One pass over the envelope. Kraken writes "channel" and "type" before
+// "data", so "data" is read in the same pass as soon as they say how; a
+// "data" that comes first is left for a second pass (data_deferred).
+bool parse_envelope(od::object object, Scratch& scratch, bool& data_deferred) {
+  Header& header = scratch.header;
+  bool data_read = false;
+  return for_each_field(object, [&](std::string_view key, od::value value) {
+    if (key == "channel" || key == "type") {
+      std::string_view text;
+      // Once "data" has been read as the envelope said, the envelope stays.
+      if (data_read || !detail::string_value(value, text)) return false;
+      if (key == "channel") header.channel = classify_channel(text);
+      if (key == "type") header.type = classify_type(text);
+      return true;
     }
+    header.has_method = header.has_method || key == "method";
+    if (key != "data") return true;
+    header.has_data = true;
+    if (!has_data_to_read(header)) {
+      data_deferred = true;
+      return true;
+    }
+    data_read = true;
+    return parse_data_value(value, scratch);
   });
+}
+
+// The second pass, for a "data" that came before the envelope told its shape.
+bool parse_deferred_data(od::object object, Scratch& scratch) {
+  return for_each_field(
+      object, [&](std::string_view key, od::value value) { return key != "data" || parse_data_value(value, scratch); });
 }
 
 struct Scales {
@@ -260,14 +287,15 @@ struct KrakenAdapter::Impl {
 
   // --- parse and prepare: nothing is emitted or applied here -------------
 
-  // Two passes, so that field order does not matter: the envelope first,
-  // then "data" read as its channel defines it.
+  // Field order does not matter: a "data" ahead of "channel" and "type"
+  // costs a second pass over the frame, the usual order only one.
   bool parse(PaddedFrame frame) {
     scratch.clear();
     od::document document;
     od::object object;
+    bool data_deferred = false;
     if (self.oversized(frame) || parser.iterate(detail::padded(frame)).get(document) != SUCCESS ||
-        document.get_object().get(object) != SUCCESS || !parse_header(object, scratch.header)) {
+        document.get_object().get(object) != SUCCESS || !parse_envelope(object, scratch, data_deferred)) {
       return false;
     }
     const Header& header = scratch.header;
@@ -275,20 +303,21 @@ struct KrakenAdapter::Impl {
         header.channel != Channel::kInstrument) {
       return true;  // nothing in it to read
     }
-    if (!header.has_data || (header.type != MessageType::kSnapshot && header.type != MessageType::kUpdate)) {
-      return false;
-    }
+    if (!has_data_to_read(header) || !header.has_data) return false;
+    if (!data_deferred) return true;
+    scratch.clear_data();
     document.rewind();
-    return document.get_object().get(object) == SUCCESS && parse_data(object, scratch);
+    return document.get_object().get(object) == SUCCESS && parse_deferred_data(object, scratch);
   }
 
   // The scales a symbol's numbers are read at: its instrument's, or the
   // defaults find_or_add will give it. Looked up without adding, so that a
   // frame found malformed leaves the catalog as it was.
-  Scales scales_of(std::string_view symbol) const {
-    if (const Instrument* known = self.catalog_.find(self.venue(), symbol)) {
-      return {known->spec.price_scale, known->spec.size_scale};
-    }
+  // `known` keeps the instrument found, so that acting on the frame does
+  // not look it up again.
+  Scales scales_of(std::string_view symbol, Instrument*& known) const {
+    known = self.catalog_.find(self.venue(), symbol);
+    if (known != nullptr) return {known->spec.price_scale, known->spec.size_scale};
     static const InstrumentSpec kDefaults{};
     return {kDefaults.price_scale, kDefaults.size_scale};
   }
@@ -299,7 +328,7 @@ struct KrakenAdapter::Impl {
       msg::Trade& trade = entry.trade;
       if (entry.side != "buy" && entry.side != "sell") return false;
       trade.aggressor = entry.side == "buy" ? msg::Aggressor::kBuy : msg::Aggressor::kSell;  // v2: the taker's side
-      const Scales scales = scales_of(entry.symbol);
+      const Scales scales = scales_of(entry.symbol, entry.instrument);
       trade.price_scale = scales.price;
       trade.size_scale = scales.size;
       if (entry.symbol.empty() || !entry.has_trade_id || !detail::parse_rfc3339(entry.timestamp, entry.ts_event) ||
@@ -318,7 +347,7 @@ struct KrakenAdapter::Impl {
       // A snapshot may carry no timestamp: it is then as of our receipt.
       book.ts_event = ts_recv;
       if (!book.timestamp.empty() && !detail::parse_rfc3339(book.timestamp, book.ts_event)) return false;
-      const Scales scales = scales_of(book.symbol);
+      const Scales scales = scales_of(book.symbol, book.instrument);
       for (std::size_t i = book.first_level; i < book.end_level; ++i) {
         const RawLevel& raw = scratch.raw_levels[i];
         BookLevelUpdate& level = levels.emplace_back(BookLevelUpdate{raw.side, 0, 0});
@@ -355,7 +384,7 @@ struct KrakenAdapter::Impl {
   void emit_trades(std::int64_t ts_recv) {
     for (std::size_t i = 0; i < scratch.trades.size(); ++i) {
       TradeEntry& entry = scratch.trades[i];
-      Instrument* found = self.instrument_for(entry.symbol);
+      Instrument* found = entry.instrument != nullptr ? entry.instrument : self.instrument_for(entry.symbol);
       if (found == nullptr) continue;  // counted; the other trades still go out
       Instrument& instrument = *found;
       const bool last = i + 1 == scratch.trades.size();
@@ -374,7 +403,7 @@ struct KrakenAdapter::Impl {
   void apply_books(std::int64_t ts_recv) {
     const bool snapshot = scratch.header.type == MessageType::kSnapshot;
     for (const BookEntry& entry : scratch.books) {
-      Instrument* found = self.instrument_for(entry.symbol);
+      Instrument* found = entry.instrument != nullptr ? entry.instrument : self.instrument_for(entry.symbol);
       if (found == nullptr) continue;
       Instrument& instrument = *found;
       BookTrack& book_track = track(instrument);

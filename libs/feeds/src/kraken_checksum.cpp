@@ -10,43 +10,10 @@ namespace rtm::feeds {
 
 namespace {
 
-// Slicing-by-8 tables for the reflected IEEE polynomial: table[0] is the
-// classic byte table, table[k] advances a byte that is k bytes further from
-// the end, so eight bytes fold into the register with eight lookups and no
-// dependency between them.
-using CrcTables = std::array<std::array<std::uint32_t, 256>, 8>;
-
-constexpr CrcTables make_crc_tables() noexcept {
-  CrcTables tables{};
-  for (std::uint32_t i = 0; i < 256; ++i) {
-    std::uint32_t c = i;
-    for (int bit = 0; bit < 8; ++bit) c = (c & 1U) != 0 ? 0xEDB88320U ^ (c >> 1) : c >> 1;
-    tables[0][i] = c;
-  }
-  for (std::size_t k = 1; k < tables.size(); ++k) {
-    for (std::size_t i = 0; i < 256; ++i) tables[k][i] = (tables[k - 1][i] >> 8) ^ tables[0][tables[k - 1][i] & 0xFFU];
-  }
-  return tables;
-}
-constexpr CrcTables kCrc = make_crc_tables();
-
-// The CRC register over `bytes` (no initial or final xor).
-std::uint32_t crc_update(std::uint32_t reg, const char* bytes, std::size_t length) noexcept {
-  const auto* p = reinterpret_cast<const unsigned char*>(bytes);
-  for (; length >= 8; p += 8, length -= 8) {
-    const std::uint32_t low =
-        reg ^ (std::uint32_t{p[0]} | std::uint32_t{p[1]} << 8 | std::uint32_t{p[2]} << 16 | std::uint32_t{p[3]} << 24);
-    reg = kCrc[7][low & 0xFFU] ^ kCrc[6][(low >> 8) & 0xFFU] ^ kCrc[5][(low >> 16) & 0xFFU] ^ kCrc[4][low >> 24] ^
-          kCrc[3][p[4]] ^ kCrc[2][p[5]] ^ kCrc[1][p[6]] ^ kCrc[0][p[7]];
-  }
-  for (; length > 0; ++p, --length) reg = kCrc[0][(reg ^ *p) & 0xFFU] ^ (reg >> 8);
-  return reg;
-}
-
 // v < 10^8 as eight ASCII digits, leading zeros included, the first digit in
 // the lowest byte: each step splits every lane into two lanes of half as
 // many digits with a multiply-shift division (exact in these ranges).
-std::uint64_t eight_ascii_digits(std::uint64_t v) noexcept {
+[[gnu::always_inline]] inline std::uint64_t ascii_eight_digits(std::uint64_t v) noexcept {
   const std::uint64_t fours = (v / 10000) | ((v % 10000) << 32);
   const std::uint64_t high_pairs = ((fours * 10486) >> 20) & 0x0000007F0000007FULL;  // / 100
   const std::uint64_t pairs = ((fours - 100 * high_pairs) << 16) | high_pairs;
@@ -56,19 +23,19 @@ std::uint64_t eight_ascii_digits(std::uint64_t v) noexcept {
 }
 
 // Writes exactly eight digits; `out` needs 8 bytes.
-char* write_eight(char* out, std::uint64_t v) noexcept {
-  const std::uint64_t ascii = eight_ascii_digits(v);
+[[gnu::always_inline]] inline char* write_eight(char* out, std::uint64_t v) noexcept {
+  const std::uint64_t ascii = ascii_eight_digits(v);
   std::memcpy(out, &ascii, 8);
   return out + 8;
 }
 
 // Writes v < 10^8 without leading zeros ("0" for zero); `out` needs 8 bytes.
-char* write_short(char* out, std::uint64_t v) noexcept {
+[[gnu::always_inline]] inline char* write_short(char* out, std::uint64_t v) noexcept {
   if (v == 0) {
     *out = '0';
     return out + 1;
   }
-  const std::uint64_t ascii = eight_ascii_digits(v);
+  const std::uint64_t ascii = ascii_eight_digits(v);
   // v > 0, so at most seven of the eight digits are leading zeros.
   const unsigned leading_zeros =
       std::min(static_cast<unsigned>(std::countr_zero(ascii - 0x3030303030303030ULL)) / 8, 7U);
@@ -80,7 +47,7 @@ char* write_short(char* out, std::uint64_t v) noexcept {
 // The mantissa's decimal text, as std::to_chars writes it but without its
 // digit counting and division loop: eight digits per step. `out` needs 28
 // bytes (the last ones may be scribbled past the text's end).
-char* write_integer(char* out, std::int64_t value) noexcept {
+[[gnu::always_inline]] inline char* write_integer(char* out, std::int64_t value) noexcept {
   auto v = static_cast<std::uint64_t>(value);
   if (value < 0) {
     *out++ = '-';
@@ -112,10 +79,6 @@ char* write_side(char* out, const OrderBook& book, msg::BookSide side) noexcept 
 }
 
 }  // namespace
-
-std::uint32_t crc32_ieee(std::string_view bytes, std::uint32_t crc) noexcept {
-  return ~crc_update(~crc, bytes.data(), bytes.size());
-}
 
 std::uint32_t kraken_book_checksum(const OrderBook& book) noexcept {
   // Asks first (lowest first), then bids (highest first): top() is best first.

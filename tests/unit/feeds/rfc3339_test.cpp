@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
+#include <random>
+#include <string>
+
 namespace rtm::feeds {
 namespace {
 
@@ -27,6 +31,38 @@ TEST(Rfc3339, RefusesWhatItCannotRepresentExactly) {
                           "2014-11-07T08:19:27.Z", "2014-11-07T08:19:27ZZ", "7193-09-25T07:49:37.708706Z",
                           "1600-01-01T00:00:00Z", "2014-11-07T08:19:27+0100", "20x4-11-07T08:19:27Z"}) {
     EXPECT_FALSE(parse_rfc3339(bad, out)) << bad;
+  }
+}
+
+// "T" and "Z" take the word-at-a-time paths, "t" and "z" the digit-at-a-time
+// ones: on random times, with every fraction length and with a non-digit
+// put anywhere, both must agree.
+TEST(Rfc3339, WordAndBytePathsAgree) {
+  std::mt19937_64 rng(3);
+  for (int i = 0; i < 20'000; ++i) {
+    char text[48];
+    const int digits = static_cast<int>(rng() % 10);  // 0: no fraction
+    std::snprintf(text, sizeof(text), "%04d-%02d-%02dT%02d:%02d:%02d", 1700 + static_cast<int>(rng() % 560),
+                  1 + static_cast<int>(rng() % 12), 1 + static_cast<int>(rng() % 28), static_cast<int>(rng() % 24),
+                  static_cast<int>(rng() % 60), static_cast<int>(rng() % 60));
+    std::string upper = text;
+    if (digits > 0) {
+      upper += '.';
+      for (int d = 0; d < digits; ++d) upper += static_cast<char>('0' + rng() % 10);
+    }
+    upper += 'Z';
+    if (rng() % 4 == 0) upper[rng() % upper.size()] = "x/:-. 9"[rng() % 7];  // sometimes malformed
+    std::string lower = upper;
+    for (char& c : lower) {
+      if (c == 'T' || c == 'Z') c = static_cast<char>(c - 'A' + 'a');
+    }
+    std::int64_t word_ns = 0;
+    std::int64_t byte_ns = 0;
+    const bool word_ok = parse_rfc3339(upper, word_ns);
+    ASSERT_EQ(word_ok, parse_rfc3339(lower, byte_ns)) << upper;
+    if (word_ok) {
+      ASSERT_EQ(word_ns, byte_ns) << upper;
+    }
   }
 }
 

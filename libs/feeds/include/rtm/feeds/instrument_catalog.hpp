@@ -7,6 +7,8 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
+#include <vector>
 
 #include "rtm/feeds/symbol_map.hpp"
 #include "rtm/msg/ids.hpp"
@@ -64,7 +66,9 @@ class InstrumentCatalog {
 
  private:
   std::deque<Instrument> instruments_;  // stable addresses
-  std::unordered_map<std::uint16_t, SymbolMap<Instrument*>> by_venue_;
+  // A handful of venues, searched in order: cheaper than hashing the venue
+  // on every message.
+  std::vector<std::pair<msg::Venue, SymbolMap<Instrument*>>> by_venue_;
   std::unordered_map<msg::InstrumentId, Instrument*> by_id_;
   msg::InstrumentRegistry registry_;
   std::size_t max_discovered_;
