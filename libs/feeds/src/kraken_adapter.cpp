@@ -261,6 +261,7 @@ struct BookTrack {
   OrderBook book;
   BookState state = BookState::kAwaitingSnapshot;
   ChecksumStatus checksum = ChecksumStatus::kNone;
+  KrakenBookChecksum checksummer;
 };
 
 // Room for a message's new levels on top of the subscribed depth before the
@@ -442,7 +443,7 @@ struct KrakenAdapter::Impl {
   bool check_book(Instrument& instrument, BookTrack& book_track, const BookEntry& entry, std::int64_t ts_recv) {
     book_track.checksum = ChecksumStatus::kNone;
     if (entry.has_checksum && precisions_known(instrument.spec)) {
-      const std::uint32_t computed = kraken_book_checksum(book_track.book);
+      const std::uint32_t computed = book_track.checksummer.compute(book_track.book);
       book_track.checksum = computed == entry.checksum ? ChecksumStatus::kOk : ChecksumStatus::kMismatch;
       if (book_track.checksum == ChecksumStatus::kMismatch) {
         self.start_resync(instrument, book_track.state, msg::StatusCode::kChecksumFailure, "book checksum mismatch",

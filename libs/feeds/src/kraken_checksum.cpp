@@ -78,7 +78,55 @@ char* write_side(char* out, const OrderBook& book, msg::BookSide side) noexcept 
   return out;
 }
 
+// One level's text, written at `out` (which needs 48 bytes).
+[[gnu::always_inline]] inline std::uint32_t write_level(char* out, const PriceLevel& level) noexcept {
+  const char* end = write_integer(write_integer(out, level.price), level.size);
+  return static_cast<std::uint32_t>(end - out);
+}
+
 }  // namespace
+
+std::uint32_t KrakenBookChecksum::compute(const OrderBook& book) noexcept {
+  // Room for every level's 48-byte copy, the last one's included.
+  std::array<char, 2 * kLevels * 48> text;
+  char* out = text.data();
+  // Asks first (lowest first), then bids (highest first): top() is best first.
+  for (const msg::BookSide side : {msg::BookSide::kAsk, msg::BookSide::kBid}) {
+    const std::size_t s = side == msg::BookSide::kAsk ? 0 : 1;
+    std::array<PriceLevel, kLevels> levels;
+    const std::size_t count = book.top(side, levels);
+    const SideLevels& previous = sides_[s][current_[s]];
+    SideLevels& next = sides_[s][current_[s] ^ 1];
+    const std::size_t previous_count = counts_[s];
+    for (std::size_t i = 0; i < count; ++i) {
+      Level& entry = next[i];
+      entry.level = levels[i];
+      // The level was likely at the same place last time, or a place off
+      // after an insertion or a removal above it; else anywhere.
+      const Level* known = nullptr;
+      for (const std::size_t guess : {i, i + 1, i - 1}) {  // i - 1 wraps past the end at 0
+        if (guess < previous_count && previous[guess].level == levels[i]) {
+          known = &previous[guess];
+          break;
+        }
+      }
+      for (std::size_t j = 0; j < previous_count && known == nullptr; ++j) {
+        if (previous[j].level == levels[i]) known = &previous[j];
+      }
+      if (known != nullptr) {
+        entry.text = known->text;
+        entry.length = known->length;
+      } else {
+        entry.length = write_level(entry.text.data(), levels[i]);
+      }
+      std::memcpy(out, entry.text.data(), entry.text.size());
+      out += entry.length;
+    }
+    current_[s] ^= 1;
+    counts_[s] = count;
+  }
+  return crc32_ieee(std::string_view(text.data(), static_cast<std::size_t>(out - text.data())));
+}
 
 std::uint32_t kraken_book_checksum(const OrderBook& book) noexcept {
   // Asks first (lowest first), then bids (highest first): top() is best first.

@@ -117,6 +117,27 @@ TEST(KrakenChecksum, Crc32AgreesWithTheBitwiseDefinitionAtEveryLength) {
   }
 }
 
+// The checksum kept across messages against the one computed afresh, on a
+// book that changes a few levels at a time (shifting levels up and down the
+// top ten), is emptied, and takes numbers of every length.
+TEST(KrakenChecksum, KeptAcrossMessagesEqualsComputedAfresh) {
+  std::mt19937_64 rng(17);
+  OrderBook book;
+  KrakenBookChecksum checksummer;
+  for (int message = 0; message < 20'000; ++message) {
+    if (rng() % 500 == 0) book.clear();
+    const int changes = 1 + static_cast<int>(rng() % 4);
+    for (int c = 0; c < changes; ++c) {
+      const bool bid = (rng() & 1) != 0;
+      const auto ticks = static_cast<std::int64_t>(rng() % 30);
+      const std::int64_t price = bid ? 1'000'000 - ticks : 1'000'001 + ticks;
+      const std::int64_t size = rng() % 4 == 0 ? 0 : static_cast<std::int64_t>(rng() >> (1 + rng() % 63));
+      book.apply(bid ? msg::BookSide::kBid : msg::BookSide::kAsk, price, size);
+    }
+    ASSERT_EQ(checksummer.compute(book), kraken_book_checksum(book)) << "message " << message;
+  }
+}
+
 // Random books, with numbers of every length (and the extremes), against the
 // checksum string written with std::to_chars.
 TEST(KrakenChecksum, AgreesWithToCharsOnRandomBooks) {

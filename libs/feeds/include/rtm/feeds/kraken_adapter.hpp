@@ -1,5 +1,6 @@
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -63,5 +64,32 @@ class KrakenAdapter final : public VenueAdapter {
 // (price_precision, qty_precision): that text is then exactly a mantissa's
 // digits, so no scale is needed here, and none would change the result.
 [[nodiscard]] std::uint32_t kraken_book_checksum(const OrderBook& book) noexcept;
+
+// The same checksum for one book followed message after message: each top
+// level's text is kept with the level, so a message formats only the levels
+// it changed (an update usually touches one or two of the twenty) and the
+// rest are copied. A level's text depends on its mantissas alone, so nothing
+// ever needs to be forgotten.
+class KrakenBookChecksum {
+ public:
+  static constexpr std::size_t kLevels = 10;
+
+  [[nodiscard]] std::uint32_t compute(const OrderBook& book) noexcept;
+
+ private:
+  struct Level {
+    PriceLevel level;
+    std::uint32_t length = 0;
+    // Price then qty digits: at most 2 x 20, and room for the formatter's
+    // eight-byte stores past the end.
+    std::array<char, 48> text{};
+  };
+  using SideLevels = std::array<Level, kLevels>;
+  // Per side, the levels of the last two computations: the previous one is
+  // read while the next one is written.
+  std::array<std::array<SideLevels, 2>, 2> sides_{};
+  std::array<std::size_t, 2> current_{};
+  std::array<std::size_t, 2> counts_{};
+};
 
 }  // namespace rtm::feeds
