@@ -159,11 +159,17 @@ struct Bar {
   std::uint64_t trade_count = 0;
   std::uint8_t price_scale = 0;
   std::uint8_t size_scale = 0;
+  // 0 for the bar as first published final (and while open); each trade
+  // that arrives after that publishes the bar again with the next revision
+  // and kRevision. Took two bytes of the padding: records written before it
+  // read as revision 0.
+  std::uint16_t revision = 0;
 
   template <class Self, class Visitor>
   static constexpr void fields(Self& r, Visitor& v) {
     v(r.start_ns), v(r.interval_ns), v(r.open), v(r.high), v(r.low), v(r.close), v(r.vwap), v(r.volume),
-        v(r.buy_volume), v(r.sell_volume), v(r.trade_count), v(r.price_scale), v(r.size_scale), v(Padding<6>{});
+        v(r.buy_volume), v(r.sell_volume), v(r.trade_count), v(r.price_scale), v(r.size_scale), v(r.revision),
+        v(Padding<4>{});
   }
   friend constexpr bool operator==(const Bar&, const Bar&) = default;
   [[nodiscard]] constexpr bool valid() const noexcept {

@@ -1,0 +1,16 @@
+#pragma once
+
+#include "rtm/msg/records.hpp"
+
+namespace rtm::stream {
+
+// Where the stream operators put what they derive: the bus, the hot store,
+// the journal, or `rtm aggregate`'s JSON lines. Called on the operator's
+// thread, in the order the records were derived.
+class DerivedSink {
+ public:
+  virtual ~DerivedSink() = default;
+  virtual void on_bar(const msg::Bar& bar) = 0;
+};
+
+}  // namespace rtm::stream

@@ -1,0 +1,283 @@
+#include "rtm/stream/bar_builder.hpp"
+
+#include <algorithm>
+#include <array>
+#include <stdexcept>
+
+namespace rtm::stream {
+namespace {
+
+__extension__ using Int128 = __int128;
+
+constexpr std::array<std::int64_t, 19> kPow10 = [] {
+  std::array<std::int64_t, 19> powers{};
+  powers[0] = 1;
+  for (std::size_t i = 1; i < powers.size(); ++i) powers[i] = powers[i - 1] * 10;
+  return powers;
+}();
+
+// value * 10^digits, false past 64 bits.
+bool scale_up(std::int64_t& value, std::uint8_t digits) noexcept {
+  return digits == 0 || !__builtin_mul_overflow(value, kPow10[digits], &value);
+}
+
+// The bucket a time falls in: floor, also before 1970.
+std::int64_t bucket_start(std::int64_t ts, std::int64_t interval) noexcept {
+  const std::int64_t quotient = ts / interval;
+  return (ts % interval < 0 ? quotient - 1 : quotient) * interval;
+}
+
+// numerator / denominator (denominator > 0), rounded half away from zero.
+std::int64_t divide_rounded(Int128 numerator, Int128 denominator) noexcept {
+  const Int128 magnitude = numerator < 0 ? -numerator : numerator;
+  const Int128 rounded = (magnitude + denominator / 2) / denominator;
+  return static_cast<std::int64_t>(numerator < 0 ? -rounded : rounded);
+}
+
+}  // namespace
+
+struct BarBuilder::BarState {
+  std::int64_t start = 0;
+  std::int64_t open = 0, high = 0, low = 0, close = 0;
+  std::int64_t open_ts = 0, close_ts = 0;  // event times of the trades that set open and close
+  std::int64_t volume = 0, buy_volume = 0, sell_volume = 0;
+  Int128 notional = 0;  // sum of price x size, at price_scale + size_scale
+  std::uint64_t trade_count = 0;
+  std::uint8_t price_scale = 0, size_scale = 0;
+  std::uint16_t revision = 0;
+  bool final = false;
+  std::int64_t published_at = INT64_MIN;   // the watermark at its last open publication
+  std::int64_t ts_event = 0, ts_recv = 0;  // of the newest trade applied
+
+  // Brings the bar to finer scales, exactly; false past 64 bits.
+  bool rescale(std::uint8_t new_price_scale, std::uint8_t new_size_scale) noexcept {
+    const auto price_digits = static_cast<std::uint8_t>(new_price_scale - price_scale);
+    const auto size_digits = static_cast<std::uint8_t>(new_size_scale - size_scale);
+    if (price_digits == 0 && size_digits == 0) return true;
+    BarState scaled = *this;
+    if (!scale_up(scaled.open, price_digits) || !scale_up(scaled.high, price_digits) ||
+        !scale_up(scaled.low, price_digits) || !scale_up(scaled.close, price_digits) ||
+        !scale_up(scaled.volume, size_digits) || !scale_up(scaled.buy_volume, size_digits) ||
+        !scale_up(scaled.sell_volume, size_digits)) {
+      return false;
+    }
+    // |notional| < 2^126 / 10^36 would be needed in general; bars' notionals
+    // are far below that, and the multiplication is checked all the same.
+    if (__builtin_mul_overflow(scaled.notional, static_cast<Int128>(kPow10[price_digits]), &scaled.notional) ||
+        __builtin_mul_overflow(scaled.notional, static_cast<Int128>(kPow10[size_digits]), &scaled.notional)) {
+      return false;
+    }
+    scaled.price_scale = new_price_scale;
+    scaled.size_scale = new_size_scale;
+    *this = scaled;
+    return true;
+  }
+
+  // Adds a trade (price and size already at the bar's scales); false, with
+  // the bar unchanged, past 64 bits.
+  bool add(std::int64_t price, std::int64_t size, msg::Aggressor aggressor, std::int64_t ts,
+           std::int64_t ts_received) noexcept {
+    BarState next = *this;
+    Int128 product = 0;
+    if (__builtin_add_overflow(next.volume, size, &next.volume) ||
+        (aggressor == msg::Aggressor::kBuy && __builtin_add_overflow(next.buy_volume, size, &next.buy_volume)) ||
+        (aggressor == msg::Aggressor::kSell && __builtin_add_overflow(next.sell_volume, size, &next.sell_volume)) ||
+        __builtin_mul_overflow(static_cast<Int128>(price), static_cast<Int128>(size), &product) ||
+        __builtin_add_overflow(next.notional, product, &next.notional)) {
+      return false;
+    }
+    if (next.trade_count == 0) {
+      next.open = next.high = next.low = next.close = price;
+      next.open_ts = next.close_ts = ts;
+    } else {
+      next.high = std::max(next.high, price);
+      next.low = std::min(next.low, price);
+      // Open is the earliest trade in event time, close the latest; of
+      // trades at the same time, the one that arrived first opens and the
+      // one that arrived last closes.
+      if (ts < next.open_ts) {
+        next.open = price;
+        next.open_ts = ts;
+      }
+      if (ts >= next.close_ts) {
+        next.close = price;
+        next.close_ts = ts;
+      }
+    }
+    ++next.trade_count;
+    if (ts >= next.ts_event) {
+      next.ts_event = ts;
+      next.ts_recv = ts_received;
+    }
+    *this = next;
+    return true;
+  }
+};
+
+struct BarBuilder::Series {
+  msg::Venue venue = msg::Venue::kUnknown;
+  msg::InstrumentId id = msg::kNoInstrument;
+  std::int64_t interval = 0;
+  std::uint64_t sequence = 0;  // of the records published for this series
+  std::deque<BarState> bars;   // by start; the final ones first
+
+  BarState* find(std::int64_t start) noexcept {
+    // Trades nearly always go to the newest bar.
+    for (auto it = bars.rbegin(); it != bars.rend(); ++it) {
+      if (it->start == start) return &*it;
+      if (it->start < start) return nullptr;
+    }
+    return nullptr;
+  }
+
+  BarState& insert(std::int64_t start) {
+    auto at = std::upper_bound(bars.begin(), bars.end(), start,
+                               [](std::int64_t value, const BarState& bar) { return value < bar.start; });
+    return *bars.insert(at, BarState{});
+  }
+};
+
+BarBuilder::BarBuilder(BarOptions options, DerivedSink& sink) : options_(std::move(options)), sink_(sink) {
+  if (options_.intervals.empty()) throw std::invalid_argument("bars: no interval configured");
+  for (const auto interval : options_.intervals) {
+    if (interval.count() <= 0) throw std::invalid_argument("bars: an interval must be positive");
+  }
+  if (options_.allowed_lateness.count() < 0 || options_.open_update_every.count() < 0 ||
+      options_.revision_horizon.count() < 0) {
+    throw std::invalid_argument("bars: lateness, update rate and revision horizon cannot be negative");
+  }
+}
+
+BarBuilder::~BarBuilder() = default;
+
+std::vector<BarBuilder::Series>& BarBuilder::series_of(msg::Venue venue, msg::InstrumentId id) {
+  auto [found, added] = series_.try_emplace(id);
+  if (added) {
+    found->second.resize(options_.intervals.size());
+    for (std::size_t i = 0; i < options_.intervals.size(); ++i) {
+      Series& series = found->second[i];
+      series.venue = venue;
+      series.id = id;
+      series.interval = options_.intervals[i].count();
+    }
+  }
+  return found->second;
+}
+
+void BarBuilder::on_trade(const msg::Trade& trade, msg::InstrumentId composite) {
+  advance_to(trade.header.ts_event);
+  bool applied = false;
+  if (trade.valid() && trade.header.instrument_id != msg::kNoInstrument) {
+    for (Series& series : series_of(trade.header.venue, trade.header.instrument_id)) apply(series, trade, applied);
+    if (composite != msg::kNoInstrument) {
+      for (Series& series : series_of(msg::Venue::kComposite, composite)) apply(series, trade, applied);
+    }
+  } else {
+    ++counters_.trades_refused;
+  }
+  if (applied) ++counters_.trades;
+}
+
+void BarBuilder::advance_to(std::int64_t ts_event) {
+  if (ts_event <= watermark_) return;
+  watermark_ = ts_event;
+  finalize_due();
+}
+
+void BarBuilder::apply(Series& series, const msg::Trade& trade, bool& applied) {
+  const std::int64_t ts = trade.header.ts_event;
+  const std::int64_t start = bucket_start(ts, series.interval);
+  const std::int64_t end = start + series.interval;
+  // A bar past the horizon is gone; so is a bar that never existed there.
+  if (end + options_.revision_horizon.count() < watermark_) {
+    ++counters_.trades_too_late;
+    return;
+  }
+  BarState* existing = series.find(start);
+  BarState next;
+  next.start = start;
+  if (existing != nullptr) next = *existing;
+  const std::uint8_t price_scale = std::max(next.price_scale, trade.price_scale);
+  const std::uint8_t size_scale = std::max(next.size_scale, trade.size_scale);
+  std::int64_t price = trade.price;
+  std::int64_t size = trade.size;
+  if (!next.rescale(price_scale, size_scale) ||
+      !scale_up(price, static_cast<std::uint8_t>(price_scale - trade.price_scale)) ||
+      !scale_up(size, static_cast<std::uint8_t>(size_scale - trade.size_scale)) ||
+      !next.add(price, size, trade.aggressor, ts, trade.header.ts_recv)) {
+    ++counters_.trades_refused;
+    return;
+  }
+  const bool is_new = existing == nullptr;
+  BarState* bar = is_new ? &series.insert(start) : existing;
+  *bar = next;
+  applied = true;
+  const std::int64_t final_at = end + options_.allowed_lateness.count();
+  if (final_at <= watermark_) {
+    // Late: its bar was final already (or, never having had a trade, would
+    // have been), so it is published again as a revision.
+    bar->final = true;
+    ++bar->revision;
+    ++counters_.revisions;
+    publish(series, *bar, msg::flags::kFinal | msg::flags::kRevision);
+  } else {
+    if (is_new) deadlines_.push({final_at, bars_begun_++, &series, start});
+    if (bar->published_at == INT64_MIN || watermark_ - bar->published_at >= options_.open_update_every.count()) {
+      bar->published_at = watermark_;
+      publish(series, *bar, 0);
+    }
+  }
+  // Final bars past the horizon will take no more revisions.
+  while (!series.bars.empty() && series.bars.front().final &&
+         series.bars.front().start + series.interval + options_.revision_horizon.count() < watermark_) {
+    series.bars.pop_front();
+  }
+}
+
+void BarBuilder::finalize_due() {
+  finalize_until(watermark_);
+}
+
+void BarBuilder::finish() {
+  finalize_until(INT64_MAX);
+}
+
+void BarBuilder::finalize_until(std::int64_t watermark) {
+  while (!deadlines_.empty() && deadlines_.top().final_at <= watermark) {
+    const Deadline due = deadlines_.top();
+    deadlines_.pop();
+    BarState* bar = due.series->find(due.start);
+    if (bar == nullptr || bar->final) continue;
+    bar->final = true;
+    ++counters_.bars_final;
+    publish(*due.series, *bar, msg::flags::kFinal);
+  }
+}
+
+void BarBuilder::publish(Series& series, BarState& bar, std::uint16_t flags) {
+  msg::Bar record;
+  record.header.venue = series.venue;
+  record.header.instrument_id = series.id;
+  record.header.sequence = ++series.sequence;
+  record.header.ts_event = bar.ts_event;
+  record.header.ts_recv = bar.ts_recv;
+  record.header.flags = flags;
+  record.start_ns = bar.start;
+  record.interval_ns = series.interval;
+  record.open = bar.open;
+  record.high = bar.high;
+  record.low = bar.low;
+  record.close = bar.close;
+  record.vwap = bar.volume > 0 ? divide_rounded(bar.notional, bar.volume) : bar.close;
+  record.volume = bar.volume;
+  record.buy_volume = bar.buy_volume;
+  record.sell_volume = bar.sell_volume;
+  record.trade_count = bar.trade_count;
+  record.price_scale = bar.price_scale;
+  record.size_scale = bar.size_scale;
+  record.revision = bar.revision;
+  ++counters_.updates;
+  sink_.on_bar(record);
+}
+
+}  // namespace rtm::stream
