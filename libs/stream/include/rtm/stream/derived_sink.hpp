@@ -11,6 +11,7 @@ class DerivedSink {
  public:
   virtual ~DerivedSink() = default;
   virtual void on_bar(const msg::Bar& bar) = 0;
+  virtual void on_nbbo(const msg::Nbbo& nbbo) = 0;
 };
 
 }  // namespace rtm::stream

@@ -1,0 +1,64 @@
+#pragma once
+
+#include <cstdint>
+#include <unordered_map>
+#include <vector>
+
+#include "rtm/msg/ids.hpp"
+#include "rtm/msg/records.hpp"
+#include "rtm/stream/derived_sink.hpp"
+
+namespace rtm::stream {
+
+// One venue instrument's top of book, as its book builder last saw it.
+struct VenueTop {
+  msg::InstrumentId instrument = msg::kNoInstrument;
+  msg::Venue venue = msg::Venue::kUnknown;
+  // Only a live book counts; a stale or resyncing one is left out of the
+  // best bid/offer, and the record says so (venues_excluded_mask).
+  bool live = false;
+  std::int64_t bid_price = 0, bid_size = 0;  // size 0: no bid
+  std::int64_t ask_price = 0, ask_size = 0;  // size 0: no ask
+  std::uint8_t price_scale = 0, size_scale = 0;
+  std::int64_t ts_event = 0, ts_recv = 0;
+};
+
+struct NbboCounters {
+  std::uint64_t tops = 0;       // top-of-book updates taken
+  std::uint64_t published = 0;  // Nbbo records published (only when the best bid/offer changed)
+  std::uint64_t refused = 0;    // a top at scales beyond 64 bits once aligned with the others
+};
+
+// The cross-venue best bid and offer of each canonical symbol: the highest
+// bid and the lowest ask over its venues' live books, with their venues and
+// sizes, at the finest scales among them. Ties go to the larger size, then
+// to the lower venue id, so the result does not depend on arrival order.
+// The condition says when the venues' books are locked (best bid = best
+// ask) or crossed (bid above ask) against each other, one-sided or empty.
+// A record is published only when something in it changed.
+class NbboBuilder {
+ public:
+  explicit NbboBuilder(DerivedSink& sink) : sink_(sink) {}
+
+  // `symbol`: the canonical symbol's composite id (venue kComposite).
+  void on_top(msg::InstrumentId symbol, const VenueTop& top);
+
+  [[nodiscard]] const NbboCounters& counters() const noexcept { return counters_; }
+
+ private:
+  struct Symbol {
+    std::vector<VenueTop> members;  // one per instrument, in the order first seen
+    msg::Nbbo last;
+    bool published = false;
+    std::uint64_t sequence = 0;
+  };
+
+  // False when a member's numbers do not fit at the common scales.
+  static bool compute(const Symbol& symbol, msg::Nbbo& out);
+
+  DerivedSink& sink_;
+  NbboCounters counters_;
+  std::unordered_map<msg::InstrumentId, Symbol> symbols_;
+};
+
+}  // namespace rtm::stream

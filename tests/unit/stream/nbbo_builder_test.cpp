@@ -1,0 +1,152 @@
+#include "rtm/stream/nbbo_builder.hpp"
+
+#include <gtest/gtest.h>
+
+#include <map>
+#include <random>
+#include <vector>
+
+namespace rtm::stream {
+namespace {
+
+__extension__ using Int128 = __int128;
+
+const msg::InstrumentId kBtc = msg::make_instrument_id(msg::Venue::kComposite, "BTC-USD");
+
+struct CollectingNbbo : DerivedSink {
+  void on_bar(const msg::Bar&) override {}
+  void on_nbbo(const msg::Nbbo& nbbo) override { records.push_back(nbbo); }
+  std::vector<msg::Nbbo> records;
+};
+
+// A number at scale 18, for comparing venues' prices however they are scaled.
+Int128 at_18(std::int64_t mantissa, std::uint8_t scale) {
+  Int128 value = mantissa;
+  for (int i = scale; i < 18; ++i) value *= 10;
+  return value;
+}
+
+// The reference: every venue's latest top kept, and the best bid and offer
+// found by looking at all of them, in numbers that need no common scale.
+struct Expected {
+  bool has_bid = false, has_ask = false;
+  Int128 bid = 0, bid_size = 0, ask = 0, ask_size = 0;
+  msg::Venue bid_venue = msg::Venue::kUnknown, ask_venue = msg::Venue::kUnknown;
+  std::uint16_t excluded = 0;
+  std::uint8_t included = 0;
+};
+
+Expected reference(const std::map<msg::InstrumentId, VenueTop>& tops) {
+  Expected e;
+  for (const auto& [id, top] : tops) {
+    if (!top.live) {
+      e.excluded |= static_cast<std::uint16_t>(1U << static_cast<unsigned>(top.venue));
+      continue;
+    }
+    ++e.included;
+    const Int128 bid = at_18(top.bid_price, top.price_scale), bid_size = at_18(top.bid_size, top.size_scale);
+    const Int128 ask = at_18(top.ask_price, top.price_scale), ask_size = at_18(top.ask_size, top.size_scale);
+    const auto wins = [](Int128 price, Int128 size, msg::Venue venue, Int128 best, Int128 best_size,
+                         msg::Venue best_venue, bool is_bid) {
+      if (price != best) return is_bid ? price > best : price < best;
+      if (size != best_size) return size > best_size;
+      return venue < best_venue;
+    };
+    if (top.bid_size > 0 && (!e.has_bid || wins(bid, bid_size, top.venue, e.bid, e.bid_size, e.bid_venue, true))) {
+      e = {true, e.has_ask, bid, bid_size, e.ask, e.ask_size, top.venue, e.ask_venue, e.excluded, e.included};
+    }
+    if (top.ask_size > 0 && (!e.has_ask || wins(ask, ask_size, top.venue, e.ask, e.ask_size, e.ask_venue, false))) {
+      e = {e.has_bid, true, e.bid, e.bid_size, ask, ask_size, e.bid_venue, top.venue, e.excluded, e.included};
+    }
+  }
+  return e;
+}
+
+msg::NbboCondition condition_of(const Expected& e) {
+  if (!e.has_bid && !e.has_ask) return msg::NbboCondition::kEmpty;
+  if (!e.has_bid || !e.has_ask) return msg::NbboCondition::kOneSided;
+  if (e.bid == e.ask) return msg::NbboCondition::kLocked;
+  return e.bid > e.ask ? msg::NbboCondition::kCrossed : msg::NbboCondition::kNormal;
+}
+
+// Three venues at different scales, books going stale and coming back,
+// prices close enough to lock and cross, sides emptying: each record is the
+// reference's best bid and offer, and one is published exactly when that
+// changed.
+TEST(NbboBuilder, MatchesTheReferenceWithStaleBooksAndMixedScales) {
+  std::mt19937_64 rng(21);
+  CollectingNbbo sink;
+  NbboBuilder builder(sink);
+  std::map<msg::InstrumentId, VenueTop> tops;
+  const struct {
+    msg::Venue venue;
+    const char* symbol;
+    std::uint8_t price_scale, size_scale;
+  } venues[] = {{msg::Venue::kBinance, "BTCUSDT", 2, 5},
+                {msg::Venue::kCoinbase, "BTC-USD", 2, 8},
+                {msg::Venue::kKraken, "BTC/USD", 1, 8}};
+  Expected last{};
+  bool any = false;
+  for (int i = 0; i < 30'000; ++i) {
+    const auto& v = venues[rng() % 3];
+    VenueTop top;
+    top.instrument = msg::make_instrument_id(v.venue, v.symbol);
+    top.venue = v.venue;
+    top.live = rng() % 10 != 0;
+    top.price_scale = v.price_scale;
+    top.size_scale = v.size_scale;
+    // Prices in tenths of a dollar around 65000, at the venue's scale.
+    const std::int64_t unit = v.price_scale == 2 ? 10 : 1;
+    const auto tenths = static_cast<std::int64_t>(650'000 + rng() % 8);
+    top.bid_price = tenths * unit;
+    top.ask_price = (tenths + static_cast<std::int64_t>(rng() % 6) - 1) * unit;
+    top.bid_size = rng() % 8 == 0 ? 0 : static_cast<std::int64_t>(1 + rng() % 3);
+    top.ask_size = rng() % 8 == 0 ? 0 : static_cast<std::int64_t>(1 + rng() % 3);
+    top.ts_event = i;
+    tops[top.instrument] = top;
+    const std::size_t before = sink.records.size();
+    builder.on_top(kBtc, top);
+    const Expected e = reference(tops);
+    const bool changed =
+        !any || e.has_bid != last.has_bid || e.has_ask != last.has_ask ||
+        (e.has_bid && (e.bid != last.bid || e.bid_size != last.bid_size || e.bid_venue != last.bid_venue)) ||
+        (e.has_ask && (e.ask != last.ask || e.ask_size != last.ask_size || e.ask_venue != last.ask_venue)) ||
+        e.excluded != last.excluded || e.included != last.included;
+    // A change of the common scale alone also republishes; the reference
+    // cannot see scales, so it only asks for "at least when changed".
+    if (changed) {
+      ASSERT_EQ(sink.records.size(), before + 1) << "update " << i;
+    }
+    ASSERT_LE(sink.records.size(), before + 1);
+    if (sink.records.size() == before) continue;
+    const msg::Nbbo& got = sink.records.back();
+    EXPECT_EQ(got.header.venue, msg::Venue::kComposite);
+    EXPECT_EQ(got.header.instrument_id, kBtc);
+    EXPECT_EQ(got.condition, condition_of(e)) << "update " << i;
+    EXPECT_EQ(got.venues_excluded_mask, e.excluded) << "update " << i;
+    EXPECT_EQ(got.venues_included, e.included) << "update " << i;
+    EXPECT_EQ((got.header.flags & msg::flags::kStale) != 0, e.excluded != 0);
+    if (e.has_bid) {
+      EXPECT_EQ(at_18(got.bid_price, got.price_scale), e.bid) << "update " << i;
+      EXPECT_EQ(at_18(got.bid_size, got.size_scale), e.bid_size) << "update " << i;
+      EXPECT_EQ(got.bid_venue, e.bid_venue) << "update " << i;
+    }
+    if (e.has_ask) {
+      EXPECT_EQ(at_18(got.ask_price, got.price_scale), e.ask) << "update " << i;
+      EXPECT_EQ(at_18(got.ask_size, got.size_scale), e.ask_size) << "update " << i;
+      EXPECT_EQ(got.ask_venue, e.ask_venue) << "update " << i;
+    }
+    last = e;
+    any = true;
+  }
+  const auto count = [&](msg::NbboCondition c) {
+    return std::count_if(sink.records.begin(), sink.records.end(),
+                         [&](const msg::Nbbo& n) { return n.condition == c; });
+  };
+  EXPECT_GT(count(msg::NbboCondition::kCrossed), 0) << "the stream crosses";
+  EXPECT_GT(count(msg::NbboCondition::kLocked), 0) << "and locks";
+  EXPECT_GT(count(msg::NbboCondition::kNormal), 0);
+}
+
+}  // namespace
+}  // namespace rtm::stream
