@@ -4,6 +4,7 @@
 #include <cstring>
 #include <string_view>
 
+#include "aggregate_command.hpp"
 #include "normalize_command.hpp"
 #include "record_command.hpp"
 #include "replay_command.hpp"
@@ -23,7 +24,7 @@ constexpr Subcommand kSubcommands[] = {
     {"normalize", "turn venue frames into normalized records as JSON lines", true},
     {"record", "capture live venue frames to a file", true},
     {"replay", "feed a capture through the adapters at recorded speed or faster", true},
-    {"aggregate", "recompute bars and statistics offline from a capture or journal", false},
+    {"aggregate", "recompute bars and the cross-venue best bid/offer offline from a capture", true},
     {"tail", "decode a Kafka topic and print JSON lines", false},
     {"migrate", "apply the PostgreSQL schema migrations", false},
     {"kafka-mock", "a development Kafka broker (librdkafka's mock cluster)", false},
@@ -51,6 +52,7 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (command == "normalize") return rtm::cli::normalize_command(argc - 2, argv + 2);
+  if (command == "aggregate") return rtm::cli::aggregate_command(argc - 2, argv + 2);
   if (command == "replay") return rtm::cli::replay_command(argc - 2, argv + 2);
   if (command == "record") return rtm::cli::record_command(argc - 2, argv + 2);
   if (command == "run") return rtm::cli::run_command(argc - 2, argv + 2);

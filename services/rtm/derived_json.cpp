@@ -1,0 +1,92 @@
+#include "derived_json.hpp"
+
+#include <boost/json/array.hpp>
+
+#include "record_json.hpp"
+
+namespace rtm::cli {
+
+std::string interval_text(std::int64_t interval_ns) {
+  constexpr std::int64_t kMs = 1'000'000;
+  constexpr std::int64_t kSecond = 1'000 * kMs;
+  const struct {
+    std::int64_t unit;
+    const char* suffix;
+  } units[] = {{86'400 * kSecond, "d"}, {3'600 * kSecond, "h"}, {60 * kSecond, "m"}, {kSecond, "s"}, {kMs, "ms"}};
+  for (const auto& [unit, suffix] : units) {
+    if (interval_ns % unit == 0) return std::to_string(interval_ns / unit) + suffix;
+  }
+  return std::to_string(interval_ns) + "ns";
+}
+
+boost::json::object bar_json(const msg::Bar& bar, const std::string& name) {
+  boost::json::object out;
+  out["type"] = "bar";
+  out[bar.header.venue == msg::Venue::kComposite ? "symbol" : "instrument"] = name;
+  out["interval"] = interval_text(bar.interval_ns);
+  out["start"] = bar.start_ns;
+  out["open"] = decimal_text(bar.open, bar.price_scale);
+  out["high"] = decimal_text(bar.high, bar.price_scale);
+  out["low"] = decimal_text(bar.low, bar.price_scale);
+  out["close"] = decimal_text(bar.close, bar.price_scale);
+  out["volume"] = decimal_text(bar.volume, bar.size_scale);
+  out["vwap"] = decimal_text(bar.vwap, bar.price_scale);
+  out["trades"] = bar.trade_count;
+  out["buy_volume"] = decimal_text(bar.buy_volume, bar.size_scale);
+  out["sell_volume"] = decimal_text(bar.sell_volume, bar.size_scale);
+  out["final"] = (bar.header.flags & msg::flags::kFinal) != 0;
+  out["revision"] = bar.revision;
+  out["seq"] = bar.header.sequence;
+  out["ts_event"] = bar.header.ts_event;
+  out["ts_recv"] = bar.header.ts_recv;
+  return out;
+}
+
+namespace {
+
+const char* condition_text(msg::NbboCondition condition) {
+  switch (condition) {
+    case msg::NbboCondition::kNormal:
+      return "normal";
+    case msg::NbboCondition::kLocked:
+      return "locked";
+    case msg::NbboCondition::kCrossed:
+      return "crossed";
+    case msg::NbboCondition::kOneSided:
+      return "one_sided";
+    case msg::NbboCondition::kEmpty:
+      return "empty";
+  }
+  return "unknown";
+}
+
+}  // namespace
+
+boost::json::object nbbo_json(const msg::Nbbo& nbbo, const std::string& symbol) {
+  boost::json::object out;
+  out["type"] = "nbbo";
+  out["symbol"] = symbol;
+  const bool has_bid = nbbo.bid_venue != msg::Venue::kUnknown;
+  const bool has_ask = nbbo.ask_venue != msg::Venue::kUnknown;
+  out["bid_price"] = has_bid ? boost::json::value(decimal_text(nbbo.bid_price, nbbo.price_scale)) : nullptr;
+  out["bid_size"] = has_bid ? boost::json::value(decimal_text(nbbo.bid_size, nbbo.size_scale)) : nullptr;
+  out["bid_venue"] = has_bid ? boost::json::value(msg::venue_name(nbbo.bid_venue)) : nullptr;
+  out["ask_price"] = has_ask ? boost::json::value(decimal_text(nbbo.ask_price, nbbo.price_scale)) : nullptr;
+  out["ask_size"] = has_ask ? boost::json::value(decimal_text(nbbo.ask_size, nbbo.size_scale)) : nullptr;
+  out["ask_venue"] = has_ask ? boost::json::value(msg::venue_name(nbbo.ask_venue)) : nullptr;
+  out["condition"] = condition_text(nbbo.condition);
+  out["venues"] = nbbo.venues_included;
+  boost::json::array excluded;
+  for (unsigned venue = 0; venue < 16; ++venue) {
+    if ((nbbo.venues_excluded_mask & (1U << venue)) != 0) {
+      excluded.push_back(boost::json::value(msg::venue_name(static_cast<msg::Venue>(venue))));
+    }
+  }
+  out["excluded"] = std::move(excluded);
+  out["seq"] = nbbo.header.sequence;
+  out["ts_event"] = nbbo.header.ts_event;
+  out["ts_recv"] = nbbo.header.ts_recv;
+  return out;
+}
+
+}  // namespace rtm::cli

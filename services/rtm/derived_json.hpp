@@ -1,0 +1,21 @@
+#pragma once
+
+#include <boost/json/object.hpp>
+
+#include <string>
+
+#include "rtm/feeds/instrument_catalog.hpp"
+#include "rtm/msg/records.hpp"
+
+namespace rtm::cli {
+
+// "1m", "15m", "1h", "1d", "1s", "250ms": an interval as its options spell it.
+std::string interval_text(std::int64_t interval_ns);
+
+// Derived records as the JSON lines rtm aggregate prints: decimals as exact
+// strings; composite records (venue "composite") name their canonical symbol
+// as `symbol`, venue records their "venue:SYMBOL" as `instrument`.
+boost::json::object bar_json(const msg::Bar& bar, const std::string& name);
+boost::json::object nbbo_json(const msg::Nbbo& nbbo, const std::string& symbol);
+
+}  // namespace rtm::cli
