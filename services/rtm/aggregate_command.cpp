@@ -22,22 +22,27 @@ namespace rtm::cli {
 namespace {
 
 constexpr const char* kUsage =
-    "usage: rtm aggregate [--interval 1m[,5m,...]] [--nbbo] [--open] [--lateness 2s] [FILE]\n"
+    "usage: rtm aggregate [--interval 1m[,5m,...]] [--nbbo] [--stats [1m,5m,...]] [--open]\n"
+    "                     [--lateness 2s] [FILE]\n"
     "\n"
     "Feeds a capture (as rtm record writes it; FILE or standard input) through the\n"
     "venue adapters and the stream operators, and writes the derived records as JSON\n"
     "lines: bars per instrument and per canonical symbol for each interval (final\n"
     "bars, and a revision for every late trade; --open adds the open bars' updates),\n"
-    "and with --nbbo the cross-venue best bid/offer whenever it changes. Intervals:\n"
-    "a number and ms, s, m, h or d (default 1m). Bad lines go to stderr and are\n"
-    "skipped. The same input always gives the same output.\n";
+    "with --nbbo the cross-venue best bid/offer whenever it changes, and with --stats\n"
+    "each instrument's rolling statistics over the windows given (1m,5m,1h if none)\n"
+    "once a second of event time. Intervals and windows: a number and ms, s, m, h or\n"
+    "d (default 1m). Bad lines go to stderr and are skipped. The same input always\n"
+    "gives the same output.\n";
 
 struct Options {
   bool help = false;
   std::string file;
   std::vector<std::chrono::nanoseconds> intervals;
   std::chrono::nanoseconds lateness = std::chrono::seconds(2);
+  std::vector<std::chrono::nanoseconds> windows;
   bool nbbo = false;
+  bool stats = false;
   bool open = false;
 };
 
@@ -58,21 +63,36 @@ std::optional<std::chrono::nanoseconds> parse_duration(std::string_view text) {
   return std::chrono::nanoseconds(ns);
 }
 
+// "1m,5m,1h": appends each; false unless every one is a positive duration.
+bool parse_durations(std::string_view list, std::vector<std::chrono::nanoseconds>& out) {
+  std::vector<std::chrono::nanoseconds> parsed;
+  while (!list.empty()) {
+    const std::size_t comma = list.find(',');
+    const auto duration = parse_duration(list.substr(0, comma));
+    if (!duration || duration->count() == 0) return false;
+    parsed.push_back(*duration);
+    list = comma == std::string_view::npos ? std::string_view() : list.substr(comma + 1);
+  }
+  if (parsed.empty()) return false;
+  out.insert(out.end(), parsed.begin(), parsed.end());
+  return true;
+}
+
 std::optional<Options> parse_options(int argc, char** argv) {
   Options options;
   for (int i = 0; i < argc; ++i) {
     const std::string_view arg = argv[i];
     if (arg == "--interval" && i + 1 < argc) {
-      std::string_view list = argv[++i];
-      while (!list.empty()) {
-        const std::size_t comma = list.find(',');
-        const auto interval = parse_duration(list.substr(0, comma));
-        if (!interval || interval->count() == 0) {
-          std::fprintf(stderr, "rtm aggregate: --interval takes durations such as 1m,5m,1h, not '%s'\n", argv[i]);
-          return std::nullopt;
-        }
-        options.intervals.push_back(*interval);
-        list = comma == std::string_view::npos ? std::string_view() : list.substr(comma + 1);
+      if (!parse_durations(argv[++i], options.intervals)) {
+        std::fprintf(stderr, "rtm aggregate: --interval takes durations such as 1m,5m,1h, not '%s'\n", argv[i]);
+        return std::nullopt;
+      }
+    } else if (arg == "--stats") {
+      options.stats = true;
+      // An optional list of windows follows.
+      if (i + 1 < argc && !std::string_view(argv[i + 1]).starts_with("-") &&
+          parse_durations(argv[i + 1], options.windows)) {
+        ++i;
       }
     } else if (arg == "--lateness" && i + 1 < argc) {
       const auto lateness = parse_duration(argv[++i]);
@@ -85,7 +105,7 @@ std::optional<Options> parse_options(int argc, char** argv) {
       options.nbbo = true;
     } else if (arg == "--open") {
       options.open = true;
-    } else if (arg == "--stats" || arg == "--alerts") {
+    } else if (arg == "--alerts") {
       std::fprintf(stderr, "rtm aggregate: %s is not part of this build yet\n", argv[i]);
       return std::nullopt;
     } else if (arg == "--help" || arg == "-h") {
@@ -115,6 +135,9 @@ class JsonDerivedSink final : public stream::DerivedSink {
   }
   void on_nbbo(const msg::Nbbo& nbbo) override {
     if (options_.nbbo) write_json_line(nbbo_json(nbbo, pipeline_->symbol_of(nbbo.header.instrument_id)));
+  }
+  void on_stats(const msg::Stats& stats) override {
+    if (options_.stats) write_json_line(stats_json(stats, catalog_.name(stats.header.instrument_id)));
   }
 
  private:
@@ -152,9 +175,11 @@ int aggregate_command(int argc, char** argv) {
   stream::BarOptions bar_options;
   bar_options.intervals = options->intervals;
   bar_options.allowed_lateness = options->lateness;
+  stream::StatsOptions stats_options;
+  if (!options->windows.empty()) stats_options.windows = options->windows;
   std::unique_ptr<DerivedPipeline> pipeline;
   try {
-    pipeline = std::make_unique<DerivedPipeline>(bar_options, out);
+    pipeline = std::make_unique<DerivedPipeline>(bar_options, stats_options, out);
   } catch (const std::invalid_argument& error) {
     std::fprintf(stderr, "rtm aggregate: %s\n", error.what());
     return 2;

@@ -89,4 +89,21 @@ boost::json::object nbbo_json(const msg::Nbbo& nbbo, const std::string& symbol) 
   return out;
 }
 
+boost::json::object stats_json(const msg::Stats& stats, const std::string& instrument) {
+  boost::json::object out;
+  out["type"] = "stats";
+  out["instrument"] = instrument;
+  out["window"] = interval_text(stats.window_ns);
+  out["last_price"] = decimal_text(stats.last_price, stats.price_scale);
+  out["change_bps"] = stats.change_bps;
+  out["realized_volatility"] = stats.realized_volatility;
+  out["spread_bps"] = stats.spread_bps;
+  out["book_imbalance"] = stats.book_imbalance;
+  out["trades_per_second"] = stats.trades_per_second;
+  out["seq"] = stats.header.sequence;
+  out["ts_event"] = stats.header.ts_event;
+  out["ts_recv"] = stats.header.ts_recv;
+  return out;
+}
+
 }  // namespace rtm::cli

@@ -17,5 +17,6 @@ std::string interval_text(std::int64_t interval_ns);
 // as `symbol`, venue records their "venue:SYMBOL" as `instrument`.
 boost::json::object bar_json(const msg::Bar& bar, const std::string& name);
 boost::json::object nbbo_json(const msg::Nbbo& nbbo, const std::string& symbol);
+boost::json::object stats_json(const msg::Stats& stats, const std::string& instrument);
 
 }  // namespace rtm::cli

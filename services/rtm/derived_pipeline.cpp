@@ -2,8 +2,9 @@
 
 namespace rtm::cli {
 
-DerivedPipeline::DerivedPipeline(stream::BarOptions bar_options, stream::DerivedSink& out)
-    : bars_(std::move(bar_options), out), nbbo_(out) {}
+DerivedPipeline::DerivedPipeline(stream::BarOptions bar_options, stream::StatsOptions stats_options,
+                                 stream::DerivedSink& out)
+    : bars_(std::move(bar_options), out), nbbo_(out), stats_(std::move(stats_options), out) {}
 
 msg::InstrumentId DerivedPipeline::composite_of(msg::InstrumentId instrument) {
   if (const auto found = composites_.find(instrument); found != composites_.end()) return found->second;
@@ -22,6 +23,7 @@ std::string DerivedPipeline::symbol_of(msg::InstrumentId composite) const {
 
 void DerivedPipeline::on_trade(const msg::Trade& trade) {
   bars_.on_trade(trade, composite_of(trade.header.instrument_id));
+  stats_.on_trade(trade);
 }
 
 void DerivedPipeline::on_book_delta(const msg::BookDelta& delta) {
@@ -63,6 +65,7 @@ void DerivedPipeline::end_of_frame() {
       }
     }
     nbbo_.on_top(composite, top);
+    stats_.on_top(top);
   }
   touched_.clear();
 }

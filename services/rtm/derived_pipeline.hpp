@@ -9,17 +9,19 @@
 #include "rtm/feeds/venue_set.hpp"
 #include "rtm/stream/bar_builder.hpp"
 #include "rtm/stream/nbbo_builder.hpp"
+#include "rtm/stream/stats_builder.hpp"
 
 namespace rtm::cli {
 
 // The stream operators fed by ingest's adapters in the same process: the
 // records the adapters emit go to the bar builder as they come, and after
 // each frame the books it changed (or whose state it changed) give the
-// cross-venue best bid/offer their venues' new tops, read from the adapters'
-// own books. Composite series are keyed by the canonical symbol's id.
+// cross-venue best bid/offer and the statistics their venues' new tops, read
+// from the adapters' own books. Composite series are keyed by the canonical
+// symbol's id.
 class DerivedPipeline final : public feeds::RecordSink {
  public:
-  DerivedPipeline(stream::BarOptions bar_options, stream::DerivedSink& out);
+  DerivedPipeline(stream::BarOptions bar_options, stream::StatsOptions stats_options, stream::DerivedSink& out);
 
   // Where the adapters are; set before the first frame.
   void attach(const feeds::VenueSet& venues) { venues_ = &venues; }
@@ -47,6 +49,7 @@ class DerivedPipeline final : public feeds::RecordSink {
   const feeds::VenueSet* venues_ = nullptr;
   stream::BarBuilder bars_;
   stream::NbboBuilder nbbo_;
+  stream::StatsBuilder stats_;
   std::map<msg::InstrumentId, msg::InstrumentId> composites_;  // instrument -> canonical symbol's id
   std::map<msg::InstrumentId, std::string> symbols_;           // canonical symbol's id -> symbol
   // Touched in the current frame, with the header of its last record there;

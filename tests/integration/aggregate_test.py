@@ -100,8 +100,8 @@ class AggregateTest(unittest.TestCase):
             self.assertEqual(bar["trades"], want["trades"], key)
 
     def test_the_same_capture_gives_byte_identical_output(self):
-        first = rtm("aggregate", "--interval", "1s,1m,5m", "--nbbo", self.capture)
-        again = rtm("aggregate", "--interval", "1s,1m,5m", "--nbbo", self.capture)
+        first = rtm("aggregate", "--interval", "1s,1m,5m", "--nbbo", "--stats", self.capture)
+        again = rtm("aggregate", "--interval", "1s,1m,5m", "--nbbo", "--stats", self.capture)
         self.assertEqual(first.returncode, 0, first.stderr)
         self.assertGreater(len(first.stdout.splitlines()), 1000)
         self.assertEqual(first.stdout, again.stdout)
@@ -127,6 +127,30 @@ class AggregateTest(unittest.TestCase):
             self.assertNotEqual(last.get(r["symbol"]), body)
             last[r["symbol"]] = body
 
+    def test_rolling_statistics(self):
+        result = rtm("aggregate", "--stats", "1m", self.capture)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        stats = [r for r in map(json.loads, result.stdout.splitlines()) if r["type"] == "stats"]
+        normalized = rtm("normalize", self.capture)
+        prices = collections.defaultdict(set)
+        for r in map(json.loads, normalized.stdout.splitlines()):
+            if r["type"] == "trade":
+                prices[r["instrument"]].add(r["price"])
+        self.assertEqual({r["instrument"] for r in stats}, set(prices), "every instrument that trades")
+        per_instrument = collections.Counter(r["instrument"] for r in stats)
+        for instrument, count in per_instrument.items():
+            self.assertGreater(count, 60, "about once a second of the capture's 150")
+            self.assertLessEqual(count, 151)
+        for r in stats:
+            self.assertEqual(r["window"], "1m")
+            self.assertIn(r["last_price"], prices[r["instrument"]])
+            self.assertGreaterEqual(r["realized_volatility"], 0)
+            self.assertGreater(r["trades_per_second"], 0)
+            self.assertLess(abs(r["change_bps"]), 500, "the synthetic market moves a few bps a minute")
+            self.assertGreaterEqual(r["spread_bps"], 0)
+            self.assertLessEqual(abs(r["book_imbalance"]), 1)
+        self.assertTrue(any(r["spread_bps"] > 0 for r in stats), "spreads from the live books")
+
     def test_a_late_trade_publishes_a_revision(self):
         lines = [
             coinbase_match(1, 1, "2026-01-05T10:00:01.000000Z", "100.00", "1.0", "sell"),
@@ -150,6 +174,7 @@ class AggregateTest(unittest.TestCase):
         self.assertEqual(rtm("aggregate", "--interval", "fortnight", self.capture).returncode, 2)
         self.assertEqual(rtm("aggregate", "--interval", "0s", self.capture).returncode, 2)
         self.assertEqual(rtm("aggregate", "--bogus").returncode, 2)
+        self.assertEqual(rtm("aggregate", "--stats", "0s", self.capture).returncode, 2)
         self.assertEqual(rtm("aggregate", "/nonexistent").returncode, 1)
         path = os.path.join(self.directory.name, "bad.jsonl")
         with open(path, "w") as file:

@@ -24,6 +24,7 @@ __extension__ using Int128 = __int128;
 struct CollectingBars : DerivedSink {
   void on_bar(const msg::Bar& bar) override { bars.push_back(bar); }
   void on_nbbo(const msg::Nbbo&) override {}
+  void on_stats(const msg::Stats&) override {}
   std::vector<msg::Bar> bars;
 };
 

@@ -16,6 +16,7 @@ const msg::InstrumentId kBtc = msg::make_instrument_id(msg::Venue::kComposite, "
 struct CollectingNbbo : DerivedSink {
   void on_bar(const msg::Bar&) override {}
   void on_nbbo(const msg::Nbbo& nbbo) override { records.push_back(nbbo); }
+  void on_stats(const msg::Stats&) override {}
   std::vector<msg::Nbbo> records;
 };
 

@@ -12,6 +12,7 @@ class DerivedSink {
   virtual ~DerivedSink() = default;
   virtual void on_bar(const msg::Bar& bar) = 0;
   virtual void on_nbbo(const msg::Nbbo& nbbo) = 0;
+  virtual void on_stats(const msg::Stats& stats) = 0;
 };
 
 }  // namespace rtm::stream

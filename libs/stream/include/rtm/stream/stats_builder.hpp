@@ -1,0 +1,88 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <deque>
+#include <unordered_map>
+#include <vector>
+
+#include "rtm/msg/ids.hpp"
+#include "rtm/msg/records.hpp"
+#include "rtm/stream/derived_sink.hpp"
+#include "rtm/stream/nbbo_builder.hpp"
+
+namespace rtm::stream {
+
+struct StatsOptions {
+  // Each window gives its own Stats record per instrument.
+  std::vector<std::chrono::nanoseconds> windows = {std::chrono::minutes(1), std::chrono::minutes(5),
+                                                   std::chrono::hours(1)};
+  // Records are published at most this often per instrument and window, in
+  // event time, and only when the statistics changed.
+  std::chrono::nanoseconds publish_every = std::chrono::seconds(1);
+};
+
+// Rolling statistics of each instrument over each window, in event time (the
+// highest ts_event seen, as for bars):
+//   last_price          the latest trade's price (in arrival order)
+//   change_bps          last price against the last price as of the window's
+//                       start (or the window's first trade), in basis points
+//   realized_volatility sqrt(sum of squared log returns between consecutive
+//                       trades in the window), annualized by sqrt(year/window)
+//   spread_bps          (ask - bid) / mid of the latest top of book
+//   book_imbalance      (bid size - ask size) / (bid size + ask size) there
+//   trades_per_second   trades in the window / the window's length
+// Deterministic: the same input gives bit-identical doubles.
+class StatsBuilder {
+ public:
+  StatsBuilder(StatsOptions options, DerivedSink& sink);
+
+  void on_trade(const msg::Trade& trade);
+  void on_top(const VenueTop& top);
+
+ private:
+  struct Tick {
+    std::int64_t ts;
+    double price;           // in the instrument's units (mantissa / 10^scale)
+    double squared_return;  // of the log return from the trade before it (0 for the first)
+  };
+  // A window's view of the instrument's ticks: those from `first` (an
+  // absolute tick number) to the newest.
+  struct Window {
+    std::int64_t length = 0;
+    std::uint64_t first = 0;
+    double squared_returns = 0;  // of the returns between the window's ticks
+    std::int64_t published_at = INT64_MIN;
+    msg::Stats last;  // as last published
+    bool published = false;
+    std::uint64_t sequence = 0;
+  };
+  struct Instrument {
+    msg::Venue venue = msg::Venue::kUnknown;
+    std::deque<Tick> ticks;       // in arrival order; tick number `dropped` is ticks.front()
+    std::uint64_t dropped = 0;    // ticks no window needs any more
+    std::int64_t last_price = 0;  // mantissa, at price_scale
+    std::uint8_t price_scale = 0;
+    bool has_trade = false;
+    bool has_top = false;
+    VenueTop top;
+    std::vector<Window> windows;
+    std::int64_t ts_event = 0, ts_recv = 0;  // of its latest record
+
+    [[nodiscard]] std::uint64_t end() const noexcept { return dropped + ticks.size(); }
+    [[nodiscard]] const Tick& tick(std::uint64_t number) const { return ticks[number - dropped]; }
+  };
+
+  Instrument& instrument_for(msg::Venue venue, msg::InstrumentId id);
+  // Moves the windows' starts up to the watermark and forgets old ticks.
+  void slide(Instrument& instrument) const;
+  void publish_due(msg::InstrumentId id, Instrument& instrument);
+  [[nodiscard]] msg::Stats compute(const Instrument& instrument, const Window& window) const;
+
+  StatsOptions options_;
+  DerivedSink& sink_;
+  std::int64_t watermark_ = INT64_MIN;
+  std::unordered_map<msg::InstrumentId, Instrument> instruments_;
+};
+
+}  // namespace rtm::stream

@@ -1,0 +1,147 @@
+#include "rtm/stream/stats_builder.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+
+namespace rtm::stream {
+namespace {
+
+constexpr double kNanosPerSecond = 1e9;
+constexpr double kNanosPerYear = 365.25 * 86'400 * kNanosPerSecond;
+
+double to_units(std::int64_t mantissa, std::uint8_t scale) noexcept {
+  return static_cast<double>(mantissa) / std::pow(10.0, scale);
+}
+
+}  // namespace
+
+StatsBuilder::StatsBuilder(StatsOptions options, DerivedSink& sink) : options_(std::move(options)), sink_(sink) {
+  if (options_.windows.empty()) throw std::invalid_argument("stats: no window configured");
+  for (const auto window : options_.windows) {
+    if (window.count() <= 0) throw std::invalid_argument("stats: a window must be positive");
+  }
+  if (options_.publish_every.count() < 0) throw std::invalid_argument("stats: publish_every cannot be negative");
+}
+
+StatsBuilder::Instrument& StatsBuilder::instrument_for(msg::Venue venue, msg::InstrumentId id) {
+  auto [found, added] = instruments_.try_emplace(id);
+  if (added) {
+    found->second.venue = venue;
+    for (const auto length : options_.windows) {
+      Window window;
+      window.length = length.count();
+      found->second.windows.push_back(window);
+    }
+  }
+  return found->second;
+}
+
+void StatsBuilder::on_trade(const msg::Trade& trade) {
+  if (!trade.valid() || trade.price <= 0) return;
+  watermark_ = std::max(watermark_, trade.header.ts_event);
+  Instrument& instrument = instrument_for(trade.header.venue, trade.header.instrument_id);
+  const double price = to_units(trade.price, trade.price_scale);
+  double squared_return = 0;
+  if (!instrument.ticks.empty()) {
+    const double log_return = std::log(price / instrument.ticks.back().price);
+    squared_return = log_return * log_return;
+  }
+  const std::uint64_t number = instrument.end();
+  instrument.ticks.push_back({trade.header.ts_event, price, squared_return});
+  // The return from the tick before counts in every window that holds it.
+  for (Window& window : instrument.windows) {
+    if (window.first < number) window.squared_returns += squared_return;
+  }
+  instrument.last_price = trade.price;
+  instrument.price_scale = trade.price_scale;
+  instrument.has_trade = true;
+  instrument.ts_event = trade.header.ts_event;
+  instrument.ts_recv = trade.header.ts_recv;
+  slide(instrument);
+  publish_due(trade.header.instrument_id, instrument);
+}
+
+void StatsBuilder::on_top(const VenueTop& top) {
+  watermark_ = std::max(watermark_, top.ts_event);
+  Instrument& instrument = instrument_for(top.venue, top.instrument);
+  instrument.top = top;
+  instrument.has_top = true;
+  instrument.ts_event = top.ts_event;
+  instrument.ts_recv = top.ts_recv;
+  slide(instrument);
+  if (instrument.has_trade) publish_due(top.instrument, instrument);
+}
+
+void StatsBuilder::slide(Instrument& instrument) const {
+  std::uint64_t keep_from = instrument.end();
+  for (Window& window : instrument.windows) {
+    const std::int64_t cutoff = watermark_ - window.length;
+    while (window.first < instrument.end() && instrument.tick(window.first).ts < cutoff) {
+      ++window.first;
+      // The return into the new first tick was between a tick that left and
+      // one that stays: it leaves too.
+      if (window.first < instrument.end()) window.squared_returns -= instrument.tick(window.first).squared_return;
+    }
+    if (window.first == instrument.end()) window.squared_returns = 0;
+    // The tick before the window gives change_bps its reference price.
+    keep_from = std::min(keep_from, window.first == 0 ? 0 : window.first - 1);
+  }
+  while (instrument.dropped < keep_from) {
+    instrument.ticks.pop_front();
+    ++instrument.dropped;
+  }
+}
+
+msg::Stats StatsBuilder::compute(const Instrument& instrument, const Window& window) const {
+  msg::Stats stats;
+  stats.last_price = instrument.last_price;
+  stats.price_scale = instrument.price_scale;
+  stats.window_ns = window.length;
+  const double last = to_units(instrument.last_price, instrument.price_scale);
+  // The price as of the window's start: the last trade before it, or else
+  // the window's first.
+  double reference = last;
+  if (window.first > instrument.dropped) {
+    reference = instrument.tick(window.first - 1).price;
+  } else if (window.first < instrument.end()) {
+    reference = instrument.tick(window.first).price;
+  }
+  stats.change_bps = (last - reference) / reference * 1e4;
+  stats.realized_volatility =
+      std::sqrt(std::max(window.squared_returns, 0.0)) * std::sqrt(kNanosPerYear / static_cast<double>(window.length));
+  stats.trades_per_second =
+      static_cast<double>(instrument.end() - window.first) / (static_cast<double>(window.length) / kNanosPerSecond);
+  if (instrument.has_top && instrument.top.live && instrument.top.bid_size > 0 && instrument.top.ask_size > 0) {
+    const double bid = to_units(instrument.top.bid_price, instrument.top.price_scale);
+    const double ask = to_units(instrument.top.ask_price, instrument.top.price_scale);
+    const double bid_size = to_units(instrument.top.bid_size, instrument.top.size_scale);
+    const double ask_size = to_units(instrument.top.ask_size, instrument.top.size_scale);
+    if (bid + ask > 0) stats.spread_bps = (ask - bid) / ((ask + bid) / 2) * 1e4;
+    stats.book_imbalance = (bid_size - ask_size) / (bid_size + ask_size);
+  }
+  return stats;
+}
+
+void StatsBuilder::publish_due(msg::InstrumentId id, Instrument& instrument) {
+  for (Window& window : instrument.windows) {
+    if (window.published && watermark_ - window.published_at < options_.publish_every.count()) continue;
+    msg::Stats stats = compute(instrument, window);
+    stats.header.venue = instrument.venue;
+    stats.header.instrument_id = id;
+    if (window.published) {
+      msg::Stats previous = window.last;
+      previous.header = stats.header;
+      if (previous == stats) continue;  // nothing new to tell
+    }
+    stats.header.sequence = ++window.sequence;
+    stats.header.ts_event = instrument.ts_event;
+    stats.header.ts_recv = instrument.ts_recv;
+    window.last = stats;
+    window.published = true;
+    window.published_at = watermark_;
+    sink_.on_stats(stats);
+  }
+}
+
+}  // namespace rtm::stream
