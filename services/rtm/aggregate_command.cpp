@@ -22,8 +22,8 @@ namespace rtm::cli {
 namespace {
 
 constexpr const char* kUsage =
-    "usage: rtm aggregate [--interval 1m[,5m,...]] [--nbbo] [--stats [1m,5m,...]] [--open]\n"
-    "                     [--lateness 2s] [FILE]\n"
+    "usage: rtm aggregate [--interval 1m[,5m,...]] [--nbbo] [--stats [1m,5m,...]] [--alerts RULES]\n"
+    "                     [--open] [--lateness 2s] [FILE]\n"
     "\n"
     "Feeds a capture (as rtm record writes it; FILE or standard input) through the\n"
     "venue adapters and the stream operators, and writes the derived records as JSON\n"
@@ -32,8 +32,11 @@ constexpr const char* kUsage =
     "with --nbbo the cross-venue best bid/offer whenever it changes, and with --stats\n"
     "each instrument's rolling statistics over the windows given (1m,5m,1h if none)\n"
     "once a second of event time. Intervals and windows: a number and ms, s, m, h or\n"
-    "d (default 1m). Bad lines go to stderr and are skipped. The same input always\n"
-    "gives the same output.\n";
+    "d (default 1m). --alerts evaluates rules, comma-separated: price_move:1m:2 (a 2%\n"
+    "move over the 1m stats window), volume_spike:1m:3[:20] (a bar 3x the mean of the\n"
+    "20 before), wide_spread:25 (bps), stale_feed:30s, crossed_market[:5] (bps); each\n"
+    "may end in @info, @warning or @critical. Bad lines go to stderr and are skipped.\n"
+    "The same input always gives the same output.\n";
 
 struct Options {
   bool help = false;
@@ -41,6 +44,7 @@ struct Options {
   std::vector<std::chrono::nanoseconds> intervals;
   std::chrono::nanoseconds lateness = std::chrono::seconds(2);
   std::vector<std::chrono::nanoseconds> windows;
+  std::vector<stream::AlertRuleConfig> alerts;
   bool nbbo = false;
   bool stats = false;
   bool open = false;
@@ -105,9 +109,14 @@ std::optional<Options> parse_options(int argc, char** argv) {
       options.nbbo = true;
     } else if (arg == "--open") {
       options.open = true;
-    } else if (arg == "--alerts") {
-      std::fprintf(stderr, "rtm aggregate: %s is not part of this build yet\n", argv[i]);
-      return std::nullopt;
+    } else if (arg == "--alerts" && i + 1 < argc) {
+      std::string error;
+      auto rules = stream::parse_alert_rules(argv[++i], error);
+      if (!rules) {
+        std::fprintf(stderr, "rtm aggregate: %s\n", error.c_str());
+        return std::nullopt;
+      }
+      options.alerts = std::move(*rules);
     } else if (arg == "--help" || arg == "-h") {
       options.help = true;
     } else if (!arg.starts_with("--") && options.file.empty()) {
@@ -139,6 +148,7 @@ class JsonDerivedSink final : public stream::DerivedSink {
   void on_stats(const msg::Stats& stats) override {
     if (options_.stats) write_json_line(stats_json(stats, catalog_.name(stats.header.instrument_id)));
   }
+  void on_alert(const msg::Alert& alert) override { write_json_line(alert_json(alert, name_of(alert.header))); }
 
  private:
   std::string name_of(const msg::RecordHeader& header) const {
@@ -179,7 +189,7 @@ int aggregate_command(int argc, char** argv) {
   if (!options->windows.empty()) stats_options.windows = options->windows;
   std::unique_ptr<DerivedPipeline> pipeline;
   try {
-    pipeline = std::make_unique<DerivedPipeline>(bar_options, stats_options, out);
+    pipeline = std::make_unique<DerivedPipeline>(bar_options, stats_options, options->alerts, out);
   } catch (const std::invalid_argument& error) {
     std::fprintf(stderr, "rtm aggregate: %s\n", error.what());
     return 2;
@@ -201,10 +211,12 @@ int aggregate_command(int argc, char** argv) {
   }
   const stream::BarCounters& bars = pipeline->bars().counters();
   std::fprintf(stderr,
-               "rtm aggregate: %llu lines, %llu trades, %llu bars final, %llu revisions, %llu trades too late\n",
+               "rtm aggregate: %llu lines, %llu trades, %llu bars final, %llu revisions, %llu trades too late, "
+               "%llu alerts\n",
                static_cast<unsigned long long>(replay.progress().lines), static_cast<unsigned long long>(bars.trades),
                static_cast<unsigned long long>(bars.bars_final), static_cast<unsigned long long>(bars.revisions),
-               static_cast<unsigned long long>(bars.trades_too_late));
+               static_cast<unsigned long long>(bars.trades_too_late),
+               static_cast<unsigned long long>(pipeline->alerts().alerts()));
   return 0;
 }
 

@@ -106,4 +106,20 @@ boost::json::object stats_json(const msg::Stats& stats, const std::string& instr
   return out;
 }
 
+boost::json::object alert_json(const msg::Alert& alert, const std::string& name) {
+  boost::json::object out;
+  out["type"] = "alert";
+  out["rule"] = msg::to_string(alert.rule);
+  out["name"] = alert.rule_name.view();
+  out[alert.header.venue == msg::Venue::kComposite ? "symbol" : "instrument"] = name;
+  out["severity"] = msg::to_string(alert.severity);
+  out["observed"] = alert.observed;
+  out["threshold"] = alert.threshold;
+  if (alert.window_ns != 0) out["window"] = interval_text(alert.window_ns);
+  out["seq"] = alert.header.sequence;
+  out["ts_event"] = alert.header.ts_event;
+  out["ts_recv"] = alert.header.ts_recv;
+  return out;
+}
+
 }  // namespace rtm::cli

@@ -18,5 +18,7 @@ std::string interval_text(std::int64_t interval_ns);
 boost::json::object bar_json(const msg::Bar& bar, const std::string& name);
 boost::json::object nbbo_json(const msg::Nbbo& nbbo, const std::string& symbol);
 boost::json::object stats_json(const msg::Stats& stats, const std::string& instrument);
+// `name`: the instrument ("venue:SYMBOL"), or for a composite the symbol.
+boost::json::object alert_json(const msg::Alert& alert, const std::string& name);
 
 }  // namespace rtm::cli

@@ -3,8 +3,12 @@
 namespace rtm::cli {
 
 DerivedPipeline::DerivedPipeline(stream::BarOptions bar_options, stream::StatsOptions stats_options,
-                                 stream::DerivedSink& out)
-    : bars_(std::move(bar_options), out), nbbo_(out), stats_(std::move(stats_options), out) {}
+                                 std::vector<stream::AlertRuleConfig> alert_rules, stream::DerivedSink& out)
+    : alerts_(std::move(alert_rules), out),
+      tee_(out, alerts_),
+      bars_(std::move(bar_options), tee_),
+      nbbo_(tee_),
+      stats_(std::move(stats_options), tee_) {}
 
 msg::InstrumentId DerivedPipeline::composite_of(msg::InstrumentId instrument) {
   if (const auto found = composites_.find(instrument); found != composites_.end()) return found->second;
@@ -22,6 +26,7 @@ std::string DerivedPipeline::symbol_of(msg::InstrumentId composite) const {
 }
 
 void DerivedPipeline::on_trade(const msg::Trade& trade) {
+  alerts_.on_activity(trade.header.venue, trade.header.instrument_id, trade.header.ts_event);
   bars_.on_trade(trade, composite_of(trade.header.instrument_id));
   stats_.on_trade(trade);
 }
@@ -36,6 +41,7 @@ void DerivedPipeline::on_status(const msg::Status& status) {
 }
 
 void DerivedPipeline::touch(const msg::RecordHeader& header) {
+  alerts_.on_activity(header.venue, header.instrument_id, header.ts_event);
   touched_.insert_or_assign(header.instrument_id, header);
 }
 

@@ -100,8 +100,10 @@ class AggregateTest(unittest.TestCase):
             self.assertEqual(bar["trades"], want["trades"], key)
 
     def test_the_same_capture_gives_byte_identical_output(self):
-        first = rtm("aggregate", "--interval", "1s,1m,5m", "--nbbo", "--stats", self.capture)
-        again = rtm("aggregate", "--interval", "1s,1m,5m", "--nbbo", "--stats", self.capture)
+        every = ("--interval", "1s,1m,5m", "--nbbo", "--stats",
+                 "--alerts", "price_move:1m:0.1,wide_spread:3,volume_spike:1m:1.5:5,stale_feed:2s,crossed_market:5")
+        first = rtm("aggregate", *every, self.capture)
+        again = rtm("aggregate", *every, self.capture)
         self.assertEqual(first.returncode, 0, first.stderr)
         self.assertGreater(len(first.stdout.splitlines()), 1000)
         self.assertEqual(first.stdout, again.stdout)
@@ -169,6 +171,23 @@ class AggregateTest(unittest.TestCase):
                          [(0, 2, "100.00000000", "102.00000000"), (1, 3, "99.00000000", "99.00000000")])
         self.assertTrue(all(b["final"] for b in ten))
         self.assertIn("2 revisions", result.stderr, "the instrument's bar and its symbol's")
+
+    def test_alerts(self):
+        lines = [coinbase_match(i, i, f"2026-01-05T10:00:{i:02d}.000000Z", price, "1.0", "buy")
+                 for i, price in enumerate(["100.00", "100.50", "101.00", "103.10", "103.20"], start=1)]
+        path = os.path.join(self.directory.name, "jump.jsonl")
+        with open(path, "w") as file:
+            file.write("\n".join(lines) + "\n")
+        result = rtm("aggregate", "--stats", "1m", "--alerts", "price_move:1m:3@critical", path)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        alerts = [r for r in map(json.loads, result.stdout.splitlines()) if r["type"] == "alert"]
+        self.assertEqual(len(alerts), 1, "once, when the move passes 3%")
+        alert = alerts[0]
+        self.assertEqual((alert["rule"], alert["instrument"], alert["severity"], alert["window"]),
+                         ("price_move", "coinbase:BTC-USD", "critical", "1m"))
+        self.assertAlmostEqual(alert["observed"], 3.1, places=9)
+        self.assertEqual(alert["threshold"], 3)
+        self.assertEqual(rtm("aggregate", "--alerts", "price_move:soon", path).returncode, 2)
 
     def test_bad_options_and_input(self):
         self.assertEqual(rtm("aggregate", "--interval", "fortnight", self.capture).returncode, 2)

@@ -25,6 +25,7 @@ struct CollectingBars : DerivedSink {
   void on_bar(const msg::Bar& bar) override { bars.push_back(bar); }
   void on_nbbo(const msg::Nbbo&) override {}
   void on_stats(const msg::Stats&) override {}
+  void on_alert(const msg::Alert&) override {}
   std::vector<msg::Bar> bars;
 };
 

@@ -17,6 +17,7 @@ struct CollectingNbbo : DerivedSink {
   void on_bar(const msg::Bar&) override {}
   void on_nbbo(const msg::Nbbo& nbbo) override { records.push_back(nbbo); }
   void on_stats(const msg::Stats&) override {}
+  void on_alert(const msg::Alert&) override {}
   std::vector<msg::Nbbo> records;
 };
 

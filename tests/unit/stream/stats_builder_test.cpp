@@ -19,6 +19,7 @@ struct CollectingStats : DerivedSink {
   void on_bar(const msg::Bar&) override {}
   void on_nbbo(const msg::Nbbo&) override {}
   void on_stats(const msg::Stats& stats) override { records.push_back(stats); }
+  void on_alert(const msg::Alert&) override {}
   std::vector<msg::Stats> records;
 };
 

@@ -13,6 +13,7 @@ class DerivedSink {
   virtual void on_bar(const msg::Bar& bar) = 0;
   virtual void on_nbbo(const msg::Nbbo& nbbo) = 0;
   virtual void on_stats(const msg::Stats& stats) = 0;
+  virtual void on_alert(const msg::Alert& alert) = 0;
 };
 
 }  // namespace rtm::stream
