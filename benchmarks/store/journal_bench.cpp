@@ -57,7 +57,7 @@ void BM_JournalAppend(benchmark::State& state) {
     writer.sync();
   }
   state.SetItemsProcessed(state.iterations());
-  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * kFrameBytes));
+  state.SetBytesProcessed(state.iterations() * static_cast<std::int64_t>(kFrameBytes));
   fs::remove_all(directory);
 }
 
@@ -109,7 +109,7 @@ void BM_PlainWrite(benchmark::State& state) {
   ::fdatasync(fd);
   ::close(fd);
   state.SetItemsProcessed(state.iterations());
-  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * kFrameBytes));
+  state.SetBytesProcessed(state.iterations() * static_cast<std::int64_t>(kFrameBytes));
   fs::remove_all(directory);
 }
 

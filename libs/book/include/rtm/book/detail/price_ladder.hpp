@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <vector>
 
-namespace rtm::feeds::detail {
+namespace rtm::book::detail {
 
 // One side of an order book, keyed so that a larger key is a better level
 // (bids use the price, asks its bitwise complement).
@@ -128,4 +128,4 @@ class PriceLadder {
   std::vector<Level> far_;     // levels below the window, ascending keys
 };
 
-}  // namespace rtm::feeds::detail
+}  // namespace rtm::book::detail

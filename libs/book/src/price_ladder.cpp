@@ -1,10 +1,10 @@
-#include "rtm/feeds/detail/price_ladder.hpp"
+#include "rtm/book/detail/price_ladder.hpp"
 
 #include <algorithm>
 #include <limits>
 #include <numeric>
 
-namespace rtm::feeds::detail {
+namespace rtm::book::detail {
 namespace {
 
 __extension__ using Int128 = __int128;  // key distances need 65 bits
@@ -149,4 +149,4 @@ void PriceLadder::keep_best(std::size_t depth) noexcept {
   if (count_ == 0) best_ = kSlots;
 }
 
-}  // namespace rtm::feeds::detail
+}  // namespace rtm::book::detail
