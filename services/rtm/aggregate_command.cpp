@@ -14,9 +14,9 @@
 #include <vector>
 
 #include "derived_json.hpp"
-#include "derived_pipeline.hpp"
 #include "json_lines_sink.hpp"
 #include "rtm/feeds/capture_replay.hpp"
+#include "stream_feed.hpp"
 
 namespace rtm::cli {
 namespace {
@@ -136,14 +136,14 @@ class JsonDerivedSink final : public stream::DerivedSink {
  public:
   JsonDerivedSink(const Options& options, const feeds::InstrumentCatalog& catalog)
       : options_(options), catalog_(catalog) {}
-  void attach(const DerivedPipeline& pipeline) { pipeline_ = &pipeline; }
+  void attach(const stream::StreamProcessor& processor) { processor_ = &processor; }
 
   void on_bar(const msg::Bar& bar) override {
     if (!options_.open && (bar.header.flags & msg::flags::kFinal) == 0) return;
     write_json_line(bar_json(bar, name_of(bar.header)));
   }
   void on_nbbo(const msg::Nbbo& nbbo) override {
-    if (options_.nbbo) write_json_line(nbbo_json(nbbo, pipeline_->symbol_of(nbbo.header.instrument_id)));
+    if (options_.nbbo) write_json_line(nbbo_json(nbbo, processor_->symbol_of(nbbo.header.instrument_id)));
   }
   void on_stats(const msg::Stats& stats) override {
     if (options_.stats) write_json_line(stats_json(stats, catalog_.name(stats.header.instrument_id)));
@@ -152,13 +152,13 @@ class JsonDerivedSink final : public stream::DerivedSink {
 
  private:
   std::string name_of(const msg::RecordHeader& header) const {
-    if (header.venue == msg::Venue::kComposite) return pipeline_->symbol_of(header.instrument_id);
+    if (header.venue == msg::Venue::kComposite) return processor_->symbol_of(header.instrument_id);
     return catalog_.name(header.instrument_id);
   }
 
   const Options& options_;
   const feeds::InstrumentCatalog& catalog_;
-  const DerivedPipeline* pipeline_ = nullptr;
+  const stream::StreamProcessor* processor_ = nullptr;
 };
 
 }  // namespace
@@ -182,41 +182,42 @@ int aggregate_command(int argc, char** argv) {
 
   feeds::InstrumentCatalog catalog;
   JsonDerivedSink out(*options, catalog);
-  stream::BarOptions bar_options;
-  bar_options.intervals = options->intervals;
-  bar_options.allowed_lateness = options->lateness;
-  stream::StatsOptions stats_options;
-  if (!options->windows.empty()) stats_options.windows = options->windows;
-  std::unique_ptr<DerivedPipeline> pipeline;
+  stream::StreamOptions stream_options;
+  stream_options.bars.intervals = options->intervals;
+  stream_options.bars.allowed_lateness = options->lateness;
+  if (!options->windows.empty()) stream_options.stats.windows = options->windows;
+  stream_options.alerts = options->alerts;
+  std::unique_ptr<StreamFeed> feed;
   try {
-    pipeline = std::make_unique<DerivedPipeline>(bar_options, stats_options, options->alerts, out);
+    feed = std::make_unique<StreamFeed>(catalog, std::move(stream_options), out);
   } catch (const std::invalid_argument& error) {
     std::fprintf(stderr, "rtm aggregate: %s\n", error.what());
     return 2;
   }
-  out.attach(*pipeline);
-  feeds::VenueSet venues(catalog, *pipeline);
-  pipeline->attach(venues);
+  stream::StreamProcessor& processor = feed->processor();
+  out.attach(processor);
+  feeds::VenueSet venues(catalog, *feed);
   feeds::CaptureReplay replay(in, venues, {.speed = 0});
   replay.on_bad_line([](std::uint64_t line, std::string_view reason) {
     std::fprintf(stderr, "line %llu: %.*s\n", static_cast<unsigned long long>(line), static_cast<int>(reason.size()),
                  reason.data());
   });
-  while (replay.step()) pipeline->end_of_frame();
-  pipeline->finish();
+  while (replay.step()) {
+  }
+  processor.finish();
   std::fflush(stdout);
   if (in.bad()) {
     std::fprintf(stderr, "rtm aggregate: read error\n");
     return 1;
   }
-  const stream::BarCounters& bars = pipeline->bars().counters();
+  const stream::BarCounters& bars = processor.bars().counters();
   std::fprintf(stderr,
                "rtm aggregate: %llu lines, %llu trades, %llu bars final, %llu revisions, %llu trades too late, "
                "%llu alerts\n",
                static_cast<unsigned long long>(replay.progress().lines), static_cast<unsigned long long>(bars.trades),
                static_cast<unsigned long long>(bars.bars_final), static_cast<unsigned long long>(bars.revisions),
                static_cast<unsigned long long>(bars.trades_too_late),
-               static_cast<unsigned long long>(pipeline->alerts().alerts()));
+               static_cast<unsigned long long>(processor.alerts().alerts()));
   return 0;
 }
 

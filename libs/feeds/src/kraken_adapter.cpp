@@ -411,20 +411,23 @@ struct KrakenAdapter::Impl {
       // An update to a book that is not live is dropped: the resubscription
       // (or reconnection) that follows brings a fresh snapshot.
       if (!snapshot && book_track.state != BookState::kLive) continue;
-      apply_message(instrument, book_track.book, entry, snapshot, ts_recv);
-      if (!check_book(instrument, book_track, entry, ts_recv) || !snapshot) continue;
+      apply_message(book_track.book, entry, snapshot);
+      // Judged before its deltas go out: a book found bad is marked stale
+      // first, so that nothing downstream takes it as current even for the
+      // length of one message.
+      const bool good = check_book(instrument, book_track, entry, ts_recv);
+      self.emit_levels(instrument, batch, snapshot, entry.ts_event, ts_recv);
+      if (!good || !snapshot) continue;
       book_track.state = BookState::kLive;
       self.emit_status(instrument, msg::StatusCode::kBookReady, "snapshot applied", ts_recv);
     }
   }
 
-  // Applies one book message and then the depth cut, and publishes both:
-  // Kraken sends no removal for a level that falls out of the subscribed
-  // depth, and without one a book rebuilt from our deltas would keep levels
-  // that have since gone. The cut is found by applying the message first;
-  // its sizes are absolute, so apply_levels applying it again changes nothing.
-  void apply_message(Instrument& instrument, OrderBook& book, const BookEntry& entry, bool snapshot,
-                     std::int64_t ts_recv) {
+  // Applies one book message and then the depth cut, and leaves both in
+  // `batch` to publish: Kraken sends no removal for a level that falls out
+  // of the subscribed depth, and without one a book rebuilt from our deltas
+  // would keep levels that have since gone.
+  void apply_message(OrderBook& book, const BookEntry& entry, bool snapshot) {
     const std::span<const BookLevelUpdate> message(levels.data() + entry.first_level,
                                                    entry.end_level - entry.first_level);
     if (snapshot) book.clear();
@@ -435,7 +438,7 @@ struct KrakenAdapter::Impl {
         batch.push_back({side, book.level(side, i).price, 0});
       }
     }
-    self.apply_levels(instrument, book, batch, snapshot, entry.ts_event, ts_recv);
+    book.truncate(options.book_depth);
   }
 
   // Verifies the checksum (when the pair's precisions are known) and that

@@ -16,9 +16,14 @@ void VenueAdapter::emit_status(Instrument& instrument, msg::StatusCode code, std
 void VenueAdapter::apply_levels(Instrument& instrument, OrderBook& book, std::span<const BookLevelUpdate> levels,
                                 bool snapshot, std::int64_t ts_event, std::int64_t ts_recv) {
   if (snapshot) book.clear();
+  for (const BookLevelUpdate& level : levels) book.apply(level.side, level.price, level.size);
+  emit_levels(instrument, levels, snapshot, ts_event, ts_recv);
+}
+
+void VenueAdapter::emit_levels(Instrument& instrument, std::span<const BookLevelUpdate> levels, bool snapshot,
+                               std::int64_t ts_event, std::int64_t ts_recv) {
   for (std::size_t i = 0; i < levels.size(); ++i) {
     const BookLevelUpdate& level = levels[i];
-    book.apply(level.side, level.price, level.size);
     msg::BookDelta delta;
     delta.side = level.side;
     delta.price = level.price;

@@ -353,6 +353,11 @@ TEST_F(KrakenAdapterTest, AWrongChecksumMarksTheBookStaleAndResubscribes) {
   ASSERT_EQ(feed(adapter_, book_message("update", R"([{"price":45283.5,"qty":0.2}])", "[]", right + 1)),
             FrameResult::kOk);
   EXPECT_EQ(sink_.status_codes(), (std::vector<StatusCode>{StatusCode::kChecksumFailure, StatusCode::kResync}));
+  // The verdict comes before the message's deltas, so that a consumer
+  // rebuilding the book never takes it as current, even for one message.
+  ASSERT_FALSE(sink_.records.empty());
+  EXPECT_TRUE(std::holds_alternative<msg::Status>(sink_.records.front()));
+  EXPECT_TRUE(std::holds_alternative<msg::BookDelta>(sink_.records.back()));
   const msg::Status failure = sink_.all<msg::Status>()[0];
   EXPECT_EQ(failure.expected_sequence, right + 1ULL) << "the venue's checksum";
   EXPECT_EQ(failure.received_sequence, right) << "ours";

@@ -87,6 +87,9 @@ class VenueAdapter {
   // nothing; the kBookReady status that follows it says the book is empty.
   void apply_levels(Instrument& instrument, OrderBook& book, std::span<const BookLevelUpdate> levels, bool snapshot,
                     std::int64_t ts_event, std::int64_t ts_recv);
+  // The BookDeltas of levels already applied, flagged as apply_levels does.
+  void emit_levels(Instrument& instrument, std::span<const BookLevelUpdate> levels, bool snapshot,
+                   std::int64_t ts_event, std::int64_t ts_recv);
   // Marks a book stale after a gap, checksum mismatch or crossed book:
   // publishes the reason and a kResync status, and asks for a resync.
   void start_resync(Instrument& instrument, BookState& state, msg::StatusCode reason, std::string_view detail,

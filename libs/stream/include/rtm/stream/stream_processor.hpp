@@ -1,0 +1,101 @@
+#pragma once
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "rtm/book/order_book.hpp"
+#include "rtm/msg/records.hpp"
+#include "rtm/stream/alert_engine.hpp"
+#include "rtm/stream/bar_builder.hpp"
+#include "rtm/stream/nbbo_builder.hpp"
+#include "rtm/stream/stats_builder.hpp"
+
+namespace rtm::stream {
+
+// Which canonical symbol (BTC-USD) a venue instrument belongs to; the host
+// answers from its catalog or configuration. nullopt: none (no composite
+// bars, no best bid/offer for it).
+class SymbolResolver {
+ public:
+  virtual ~SymbolResolver() = default;
+  virtual std::optional<std::string> canonical(msg::InstrumentId instrument) = 0;
+};
+
+struct StreamOptions {
+  BarOptions bars;
+  StatsOptions stats;
+  std::vector<AlertRuleConfig> alerts;
+};
+
+// The stream side of rtm: normalized records in, in their sequence, and the
+// derived records out. It rebuilds each instrument's book from its deltas
+// (a snapshot replaces it; kBookReady makes it live; a gap, resync, checksum
+// failure, crossed book, disconnect or stale feed makes it stale until the
+// next kBookReady), and after each venue message (kEndOfBatch) or status
+// hands the book's top to the best bid/offer and the statistics; trades go
+// to the bars and the statistics; the alert rules watch all that is derived.
+// Deterministic: the same records give the same derived records.
+class StreamProcessor {
+ public:
+  StreamProcessor(StreamOptions options, SymbolResolver& symbols, DerivedSink& out);
+  ~StreamProcessor();
+  StreamProcessor(const StreamProcessor&) = delete;
+  StreamProcessor& operator=(const StreamProcessor&) = delete;
+
+  void on_trade(const msg::Trade& trade);
+  void on_book_delta(const msg::BookDelta& delta);
+  void on_status(const msg::Status& status);
+  void on_record(const msg::AnyRecord& record);
+  // The end of the input: every open bar final.
+  void finish() { bars_.finish(); }
+
+  // The canonical symbol of a composite id, once seen; empty otherwise.
+  [[nodiscard]] std::string symbol_of(msg::InstrumentId composite) const;
+  [[nodiscard]] const book::OrderBook* book(msg::InstrumentId instrument) const;
+  [[nodiscard]] bool live(msg::InstrumentId instrument) const;
+  [[nodiscard]] const BarBuilder& bars() const noexcept { return bars_; }
+  [[nodiscard]] const AlertEngine& alerts() const noexcept { return alerts_; }
+
+ private:
+  struct Book {
+    book::OrderBook book;
+    bool live = false;
+    std::uint8_t price_scale = 0, size_scale = 0;
+    msg::InstrumentId composite = msg::kNoInstrument;
+    bool resolved = false;  // composite looked up
+  };
+
+  // What the operators derive goes out, and past the alert rules.
+  class Tee final : public DerivedSink {
+   public:
+    Tee(DerivedSink& out, AlertEngine& alerts) : out_(out), alerts_(alerts) {}
+    void on_bar(const msg::Bar& bar) override;
+    void on_nbbo(const msg::Nbbo& nbbo) override;
+    void on_stats(const msg::Stats& stats) override;
+    void on_alert(const msg::Alert& alert) override { out_.on_alert(alert); }
+
+   private:
+    DerivedSink& out_;
+    AlertEngine& alerts_;
+  };
+
+  Book& book_for(msg::InstrumentId instrument);
+  msg::InstrumentId composite_of(msg::InstrumentId instrument, Book& book);
+  void publish_top(const msg::RecordHeader& header, Book& book);
+
+  SymbolResolver& symbols_;
+  AlertEngine alerts_;
+  Tee tee_;
+  BarBuilder bars_;
+  NbboBuilder nbbo_;
+  StatsBuilder stats_;
+  std::unordered_map<msg::InstrumentId, Book> books_;
+  std::map<msg::InstrumentId, std::string> composites_;  // composite id -> canonical symbol
+};
+
+}  // namespace rtm::stream

@@ -1,0 +1,143 @@
+#include "rtm/stream/stream_processor.hpp"
+
+#include <variant>
+
+namespace rtm::stream {
+
+void StreamProcessor::Tee::on_bar(const msg::Bar& bar) {
+  out_.on_bar(bar);
+  alerts_.on_bar(bar);
+}
+
+void StreamProcessor::Tee::on_nbbo(const msg::Nbbo& nbbo) {
+  out_.on_nbbo(nbbo);
+  alerts_.on_nbbo(nbbo);
+}
+
+void StreamProcessor::Tee::on_stats(const msg::Stats& stats) {
+  out_.on_stats(stats);
+  alerts_.on_stats(stats);
+}
+
+StreamProcessor::StreamProcessor(StreamOptions options, SymbolResolver& symbols, DerivedSink& out)
+    : symbols_(symbols),
+      alerts_(std::move(options.alerts), out),
+      tee_(out, alerts_),
+      bars_(std::move(options.bars), tee_),
+      nbbo_(tee_),
+      stats_(std::move(options.stats), tee_) {}
+
+StreamProcessor::~StreamProcessor() = default;
+
+StreamProcessor::Book& StreamProcessor::book_for(msg::InstrumentId instrument) {
+  return books_[instrument];
+}
+
+msg::InstrumentId StreamProcessor::composite_of(msg::InstrumentId instrument, Book& book) {
+  if (!book.resolved) {
+    book.resolved = true;
+    if (const std::optional<std::string> canonical = symbols_.canonical(instrument); canonical && !canonical->empty()) {
+      book.composite = msg::make_instrument_id(msg::Venue::kComposite, *canonical);
+      composites_.emplace(book.composite, *canonical);
+    }
+  }
+  return book.composite;
+}
+
+std::string StreamProcessor::symbol_of(msg::InstrumentId composite) const {
+  const auto found = composites_.find(composite);
+  return found == composites_.end() ? std::string() : found->second;
+}
+
+const book::OrderBook* StreamProcessor::book(msg::InstrumentId instrument) const {
+  const auto found = books_.find(instrument);
+  return found == books_.end() ? nullptr : &found->second.book;
+}
+
+bool StreamProcessor::live(msg::InstrumentId instrument) const {
+  const auto found = books_.find(instrument);
+  return found != books_.end() && found->second.live;
+}
+
+void StreamProcessor::on_trade(const msg::Trade& trade) {
+  alerts_.on_activity(trade.header.venue, trade.header.instrument_id, trade.header.ts_event);
+  Book& book = book_for(trade.header.instrument_id);
+  bars_.on_trade(trade, composite_of(trade.header.instrument_id, book));
+  stats_.on_trade(trade);
+}
+
+void StreamProcessor::on_book_delta(const msg::BookDelta& delta) {
+  const msg::RecordHeader& header = delta.header;
+  alerts_.on_activity(header.venue, header.instrument_id, header.ts_event);
+  bars_.advance_to(header.ts_event);
+  Book& book = book_for(header.instrument_id);
+  if ((header.flags & msg::flags::kSnapshotBegin) != 0) book.book.clear();
+  book.book.apply(delta.side, delta.price, delta.size);
+  book.price_scale = delta.price_scale;
+  book.size_scale = delta.size_scale;
+  if ((header.flags & msg::flags::kEndOfBatch) != 0) publish_top(header, book);
+}
+
+void StreamProcessor::on_status(const msg::Status& status) {
+  const msg::RecordHeader& header = status.header;
+  alerts_.on_activity(header.venue, header.instrument_id, header.ts_event);
+  Book& book = book_for(header.instrument_id);
+  switch (status.code) {
+    case msg::StatusCode::kBookReady:
+      book.live = true;
+      break;
+    case msg::StatusCode::kGap:
+    case msg::StatusCode::kResync:
+    case msg::StatusCode::kChecksumFailure:
+    case msg::StatusCode::kCrossedBook:
+    case msg::StatusCode::kDisconnected:
+    case msg::StatusCode::kStaleFeed:
+      book.live = false;
+      break;
+    case msg::StatusCode::kConnected:
+      return;
+  }
+  publish_top(header, book);
+}
+
+void StreamProcessor::on_record(const msg::AnyRecord& record) {
+  std::visit(
+      [&](const auto& r) {
+        using R = std::decay_t<decltype(r)>;
+        if constexpr (std::is_same_v<R, msg::Trade>) {
+          on_trade(r);
+        } else if constexpr (std::is_same_v<R, msg::BookDelta>) {
+          on_book_delta(r);
+        } else if constexpr (std::is_same_v<R, msg::Status>) {
+          on_status(r);
+        }
+      },
+      record);
+}
+
+void StreamProcessor::publish_top(const msg::RecordHeader& header, Book& book) {
+  VenueTop top;
+  top.instrument = header.instrument_id;
+  top.venue = header.venue;
+  // A book crossed in itself is bad data: its venue resyncs it (the status
+  // saying so follows this message), and it counts for nothing meanwhile.
+  top.live = book.live && !book.book.crossed();
+  top.price_scale = book.price_scale;
+  top.size_scale = book.size_scale;
+  top.ts_event = header.ts_event;
+  top.ts_recv = header.ts_recv;
+  if (const auto bid = book.book.best_bid()) {
+    top.bid_price = bid->price;
+    top.bid_size = bid->size;
+  }
+  if (const auto ask = book.book.best_ask()) {
+    top.ask_price = ask->price;
+    top.ask_size = ask->size;
+  }
+  if (const msg::InstrumentId composite = composite_of(header.instrument_id, book); composite != msg::kNoInstrument) {
+    nbbo_.on_top(composite, top);
+  }
+  stats_.on_top(top);
+}
+
+}  // namespace rtm::stream
