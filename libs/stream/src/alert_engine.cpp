@@ -122,7 +122,10 @@ std::optional<std::vector<AlertRuleConfig>> parse_alert_rules(std::string_view t
 }
 
 AlertEngine::AlertEngine(std::vector<AlertRuleConfig> rules, DerivedSink& sink)
-    : rules_(std::move(rules)), sink_(sink) {}
+    : rules_(std::move(rules)), sink_(sink) {
+  watches_silence_ = std::any_of(rules_.begin(), rules_.end(),
+                                 [](const AlertRuleConfig& rule) { return rule.rule == msg::AlertRule::kStaleFeed; });
+}
 
 void AlertEngine::evaluate(std::size_t rule_index, const msg::RecordHeader& about, bool holds, double observed,
                            double threshold) {
@@ -193,6 +196,7 @@ void AlertEngine::on_nbbo(const msg::Nbbo& nbbo) {
 }
 
 void AlertEngine::on_activity(msg::Venue venue, msg::InstrumentId instrument, std::int64_t ts_event) {
+  if (!watches_silence_) return;  // called on every record: nothing to do without a stale_feed rule
   Silence& silence = silences_[instrument];
   silence.venue = venue;
   silence.last_seen = std::max(silence.last_seen, ts_event);

@@ -77,39 +77,45 @@ struct BarBuilder::BarState {
   // the bar unchanged, past 64 bits.
   bool add(std::int64_t price, std::int64_t size, msg::Aggressor aggressor, std::int64_t ts,
            std::int64_t ts_received) noexcept {
-    BarState next = *this;
+    std::int64_t new_volume = 0;
+    std::int64_t new_buy = buy_volume;
+    std::int64_t new_sell = sell_volume;
     Int128 product = 0;
-    if (__builtin_add_overflow(next.volume, size, &next.volume) ||
-        (aggressor == msg::Aggressor::kBuy && __builtin_add_overflow(next.buy_volume, size, &next.buy_volume)) ||
-        (aggressor == msg::Aggressor::kSell && __builtin_add_overflow(next.sell_volume, size, &next.sell_volume)) ||
+    Int128 new_notional = 0;
+    if (__builtin_add_overflow(volume, size, &new_volume) ||
+        (aggressor == msg::Aggressor::kBuy && __builtin_add_overflow(buy_volume, size, &new_buy)) ||
+        (aggressor == msg::Aggressor::kSell && __builtin_add_overflow(sell_volume, size, &new_sell)) ||
         __builtin_mul_overflow(static_cast<Int128>(price), static_cast<Int128>(size), &product) ||
-        __builtin_add_overflow(next.notional, product, &next.notional)) {
+        __builtin_add_overflow(notional, product, &new_notional)) {
       return false;
     }
-    if (next.trade_count == 0) {
-      next.open = next.high = next.low = next.close = price;
-      next.open_ts = next.close_ts = ts;
+    volume = new_volume;
+    buy_volume = new_buy;
+    sell_volume = new_sell;
+    notional = new_notional;
+    if (trade_count == 0) {
+      open = high = low = close = price;
+      open_ts = close_ts = ts;
     } else {
-      next.high = std::max(next.high, price);
-      next.low = std::min(next.low, price);
+      high = std::max(high, price);
+      low = std::min(low, price);
       // Open is the earliest trade in event time, close the latest; of
       // trades at the same time, the one that arrived first opens and the
       // one that arrived last closes.
-      if (ts < next.open_ts) {
-        next.open = price;
-        next.open_ts = ts;
+      if (ts < open_ts) {
+        open = price;
+        open_ts = ts;
       }
-      if (ts >= next.close_ts) {
-        next.close = price;
-        next.close_ts = ts;
+      if (ts >= close_ts) {
+        close = price;
+        close_ts = ts;
       }
     }
-    ++next.trade_count;
-    if (ts >= next.ts_event) {
-      next.ts_event = ts;
-      next.ts_recv = ts_received;
+    ++trade_count;
+    if (ts >= ts_event) {
+      ts_event = ts;
+      ts_recv = ts_received;
     }
-    *this = next;
     return true;
   }
 };
@@ -194,23 +200,33 @@ void BarBuilder::apply(Series& series, const msg::Trade& trade, bool& applied) {
     return;
   }
   BarState* existing = series.find(start);
-  BarState next;
-  next.start = start;
-  if (existing != nullptr) next = *existing;
-  const std::uint8_t price_scale = std::max(next.price_scale, trade.price_scale);
-  const std::uint8_t size_scale = std::max(next.size_scale, trade.size_scale);
-  std::int64_t price = trade.price;
-  std::int64_t size = trade.size;
-  if (!next.rescale(price_scale, size_scale) ||
-      !scale_up(price, static_cast<std::uint8_t>(price_scale - trade.price_scale)) ||
-      !scale_up(size, static_cast<std::uint8_t>(size_scale - trade.size_scale)) ||
-      !next.add(price, size, trade.aggressor, ts, trade.header.ts_recv)) {
-    ++counters_.trades_refused;
-    return;
+  BarState* bar = existing;
+  if (existing != nullptr && existing->price_scale == trade.price_scale && existing->size_scale == trade.size_scale) {
+    // The usual case: the bar exists at the trade's scales.
+    if (!existing->add(trade.price, trade.size, trade.aggressor, ts, trade.header.ts_recv)) {
+      ++counters_.trades_refused;
+      return;
+    }
+  } else {
+    // A new bar, or scales to align: worked out on a copy, kept if it all fits.
+    BarState next;
+    next.start = start;
+    if (existing != nullptr) next = *existing;
+    const std::uint8_t price_scale = std::max(next.price_scale, trade.price_scale);
+    const std::uint8_t size_scale = std::max(next.size_scale, trade.size_scale);
+    std::int64_t price = trade.price;
+    std::int64_t size = trade.size;
+    if (!next.rescale(price_scale, size_scale) ||
+        !scale_up(price, static_cast<std::uint8_t>(price_scale - trade.price_scale)) ||
+        !scale_up(size, static_cast<std::uint8_t>(size_scale - trade.size_scale)) ||
+        !next.add(price, size, trade.aggressor, ts, trade.header.ts_recv)) {
+      ++counters_.trades_refused;
+      return;
+    }
+    if (bar == nullptr) bar = &series.insert(start);
+    *bar = next;
   }
   const bool is_new = existing == nullptr;
-  BarState* bar = is_new ? &series.insert(start) : existing;
-  *bar = next;
   applied = true;
   const std::int64_t final_at = end + options_.allowed_lateness.count();
   if (final_at <= watermark_) {

@@ -30,7 +30,12 @@ StreamProcessor::StreamProcessor(StreamOptions options, SymbolResolver& symbols,
 StreamProcessor::~StreamProcessor() = default;
 
 StreamProcessor::Book& StreamProcessor::book_for(msg::InstrumentId instrument) {
-  return books_[instrument];
+  // A venue message's records come together: most lookups are the last one.
+  if (last_book_ == nullptr || last_instrument_ != instrument) {
+    last_book_ = &books_[instrument];  // node-based: the address stays valid
+    last_instrument_ = instrument;
+  }
+  return *last_book_;
 }
 
 msg::InstrumentId StreamProcessor::composite_of(msg::InstrumentId instrument, Book& book) {

@@ -67,6 +67,7 @@ class AlertEngine {
 
   std::vector<AlertRuleConfig> rules_;
   DerivedSink& sink_;
+  bool watches_silence_ = false;  // some rule is a stale_feed one
   std::map<Key, bool> firing_;
   // volume_spike: the last N final bars' volumes, by rule, series and interval
   std::map<std::pair<Key, std::int64_t>, std::deque<double>> bar_volumes_;

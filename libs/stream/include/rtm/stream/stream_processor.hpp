@@ -95,6 +95,8 @@ class StreamProcessor {
   NbboBuilder nbbo_;
   StatsBuilder stats_;
   std::unordered_map<msg::InstrumentId, Book> books_;
+  Book* last_book_ = nullptr;
+  msg::InstrumentId last_instrument_ = msg::kNoInstrument;
   std::map<msg::InstrumentId, std::string> composites_;  // composite id -> canonical symbol
 };
 

@@ -1,0 +1,133 @@
+// Books + bars + best bid/offer + statistics on one core: StreamProcessor
+// against the straightforward reference (reference_stream.hpp), both on the
+// same records, those the synthetic market's frames normalize to (BTC, ETH
+// and SOL on three venues, a quarter of a million records).
+#include <benchmark/benchmark.h>
+
+#include <map>
+#include <variant>
+#include <vector>
+
+#include "reference_stream.hpp"
+#include "rtm/feeds/synthetic_feed.hpp"
+#include "rtm/stream/stream_processor.hpp"
+
+namespace rtm::bench {
+namespace {
+
+constexpr std::size_t kRecords = 250'000;
+
+struct Collect final : feeds::RecordSink {
+  void on_trade(const msg::Trade& r) override { records.emplace_back(r); }
+  void on_bbo(const msg::Bbo&) override {}
+  void on_book_delta(const msg::BookDelta& r) override { records.emplace_back(r); }
+  void on_status(const msg::Status& r) override { records.emplace_back(r); }
+  void on_instrument(const msg::InstrumentDef&) override {}
+  std::vector<msg::AnyRecord> records;
+};
+
+struct Input {
+  std::vector<msg::AnyRecord> records;
+  std::map<msg::InstrumentId, std::string> canonical;  // BTC-USD for BTCUSDT, BTC-USD and BTC/USD alike
+  std::size_t trades = 0;
+};
+
+const Input& input() {
+  static const Input made = [] {
+    Input in;
+    feeds::InstrumentCatalog catalog;
+    Collect sink;
+    feeds::VenueSet venues(catalog, sink);
+    feeds::MarketSimulator market;
+    feeds::SyntheticFeed feed(market, venues, 0);
+    while (sink.records.size() < kRecords) feed.step();
+    in.records = std::move(sink.records);
+    for (const auto& record : in.records) {
+      std::visit([&](const auto& r) { in.trades += std::is_same_v<std::decay_t<decltype(r)>, msg::Trade> ? 1 : 0; },
+                 record);
+      const msg::InstrumentId id = std::visit([](const auto& r) { return r.header.instrument_id; }, record);
+      if (const feeds::Instrument* instrument = catalog.find(id)) {
+        std::string symbol = instrument->spec.canonical;
+        if (symbol.ends_with("-USDT")) symbol.pop_back();  // one dollar book per asset across the venues
+        in.canonical[id] = symbol;
+      }
+    }
+    return in;
+  }();
+  return made;
+}
+
+struct Counting final : stream::DerivedSink {
+  void on_bar(const msg::Bar& bar) override { final_bars += (bar.header.flags & msg::flags::kFinal) != 0 ? 1 : 0; }
+  void on_nbbo(const msg::Nbbo&) override { ++nbbo; }
+  void on_stats(const msg::Stats&) override { ++stats; }
+  void on_alert(const msg::Alert&) override { ++alerts; }
+  std::uint64_t final_bars = 0, nbbo = 0, stats = 0, alerts = 0;
+};
+
+struct Resolver final : stream::SymbolResolver {
+  explicit Resolver(const Input& in) : in_(in) {}
+  std::optional<std::string> canonical(msg::InstrumentId id) override {
+    const auto found = in_.canonical.find(id);
+    if (found == in_.canonical.end()) return std::nullopt;
+    return found->second;
+  }
+  const Input& in_;
+};
+
+void BM_StreamProcessor(benchmark::State& state) {
+  const Input& in = input();
+  Counting out;
+  for (auto _ : state) {
+    Resolver symbols(in);
+    out = {};
+    stream::StreamProcessor processor({}, symbols, out);
+    for (const msg::AnyRecord& record : in.records) processor.on_record(record);
+    processor.finish();
+    benchmark::DoNotOptimize(out);
+  }
+  if (out.final_bars == 0 || out.nbbo == 0 || out.stats == 0) state.SkipWithError("nothing derived");
+  state.counters["final_bars"] = static_cast<double>(out.final_bars);
+  state.counters["nbbo"] = static_cast<double>(out.nbbo);
+  state.counters["stats"] = static_cast<double>(out.stats);
+  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(in.records.size()));
+}
+
+void BM_Reference(benchmark::State& state) {
+  const Input& in = input();
+  std::map<msg::InstrumentId, msg::InstrumentId> composites;
+  for (const auto& [id, symbol] : in.canonical) {
+    composites[id] = msg::make_instrument_id(msg::Venue::kComposite, symbol);
+  }
+  const stream::StreamOptions defaults;
+  std::vector<std::int64_t> intervals, windows;
+  for (const auto interval : defaults.bars.intervals) intervals.push_back(interval.count());
+  for (const auto window : defaults.stats.windows) windows.push_back(window.count());
+  std::uint64_t final_bars = 0;
+  for (auto _ : state) {
+    ReferenceStream reference(intervals, windows, composites);
+    for (const msg::AnyRecord& record : in.records) {
+      std::visit(
+          [&](const auto& r) {
+            using R = std::decay_t<decltype(r)>;
+            if constexpr (std::is_same_v<R, msg::Trade>) reference.on_trade(r);
+            if constexpr (std::is_same_v<R, msg::BookDelta>) reference.on_book_delta(r);
+            if constexpr (std::is_same_v<R, msg::Status>) reference.on_status(r);
+          },
+          record);
+    }
+    reference.finish();
+    final_bars = reference.final_bars;
+    benchmark::DoNotOptimize(reference);
+  }
+  state.counters["final_bars"] = static_cast<double>(final_bars);
+  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(in.records.size()));
+}
+
+BENCHMARK(BM_StreamProcessor)->Name("stream_books_bars_nbbo_stats/rtm")->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_Reference)->Name("stream_books_bars_nbbo_stats/reference")->Unit(benchmark::kMillisecond);
+
+}  // namespace
+}  // namespace rtm::bench
+
+BENCHMARK_MAIN();
