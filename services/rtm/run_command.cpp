@@ -11,10 +11,13 @@
 #include <thread>
 
 #include "bus_monitor.hpp"
+#include "derived_summary.hpp"
 #include "ingest_runner.hpp"
 #include "rtm/feeds/publishing_sink.hpp"
 #include "rtm/msg/channels.hpp"
 #include "rtm/msg/in_process_transport.hpp"
+#include "stream_service.hpp"
+#include "venue_endpoints.hpp"
 
 namespace rtm::cli {
 namespace {
@@ -23,9 +26,10 @@ constexpr const char* kUsage =
     "usage: rtm run [options]\n"
     "\n"
     "Runs the stack in one process: venue frames through the adapters onto the\n"
-    "in-process bus, and a reader of the bus. Prints a summary per instrument every\n"
-    "few seconds; Ctrl-C (or SIGTERM) stops it cleanly. The synthetic market is the\n"
-    "default feed; --feed live connects to Binance, Coinbase and Kraken.\n"
+    "in-process bus, and the stream processing on the bus (books, bars, the best\n"
+    "bid/offer across venues, statistics). Prints a summary per instrument and per\n"
+    "symbol every few seconds; Ctrl-C (or SIGTERM) stops it cleanly. The synthetic\n"
+    "market is the default feed; --feed live connects to Binance, Coinbase and Kraken.\n"
     "\n"
     "options (each also read from the environment variable shown):\n";
 
@@ -46,6 +50,19 @@ int run_command(int argc, char** argv) {
   // has not read: nothing is lost inside one process.
   bus.configure_channel(msg::kMarketDataChannel, {.capacity = 1U << 16, .policy = msg::OverrunPolicy::kBackPressure});
   BusMonitor monitor(bus);
+  // The stream side reads the same channel: every symbol asked for, on every
+  // venue, under the venue's own symbol.
+  streamsvc::ConfiguredSymbols symbols;
+  for (const std::string& canonical : options->symbols) {
+    for (const msg::Venue venue : {msg::Venue::kBinance, msg::Venue::kCoinbase, msg::Venue::kKraken}) {
+      symbols.add(venue, ingest::venue_symbol(venue, canonical), canonical);
+    }
+  }
+  DerivedSummary derived;
+  streamsvc::StreamService stream_service({}, symbols, derived);
+  stream_service.recover();
+  msg::SubscriptionThread stream_thread(
+      bus.make_subscriber(msg::kMarketDataChannel, {.start = msg::StartFrom::kEarliest}), stream_service);
   const auto publisher = bus.make_publisher(msg::kMarketDataChannel);
   feeds::PublishingSink publishing(*publisher);
   ingest::IngestRunner runner(*options, publishing);
@@ -75,7 +92,7 @@ int run_command(int argc, char** argv) {
   try {
     seconds = runner.run(g_stop, [&](const std::string& summary) {
       last_summary = summary;
-      std::printf("%s%s\n", summary.c_str(), bus_line().c_str());
+      std::printf("%s%s\n%s\n", summary.c_str(), bus_line().c_str(), derived.table(stream_service.processor()).c_str());
       std::fflush(stdout);
     });
   } catch (const std::exception& error) {
@@ -89,16 +106,19 @@ int run_command(int argc, char** argv) {
   // ring behind, which takes milliseconds to read; the generous deadline is
   // for a machine busy with other work, where the reader may wait for a core.
   const auto read_all = [&] {
-    return monitor.delivered() + monitor.lost() + monitor.undecodable() >= publishing.counters().published;
+    const auto& streamed = stream_service.counters();
+    return monitor.delivered() + monitor.lost() + monitor.undecodable() >= publishing.counters().published &&
+           streamed.records + streamed.undecodable + streamed.lost >= publishing.counters().published;
   };
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
   while (!read_all() && std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
   monitor.stop();
+  stream_thread.stop();
   if (!read_all()) std::fprintf(stderr, "rtm run: the bus reader did not catch up before the deadline\n");
-  std::printf("%s after %.1f s of feed time.\n%s%s", g_stop != 0 ? "stopped" : "finished", seconds,
-              last_summary.c_str(), bus_line().c_str());
+  std::printf("%s after %.1f s of feed time.\n%s%s\n%s", g_stop != 0 ? "stopped" : "finished", seconds,
+              last_summary.c_str(), bus_line().c_str(), derived.table(stream_service.processor()).c_str());
   const bool clean = publishing.counters().dropped == 0 && publishing.counters().encode_errors == 0 &&
                      monitor.undecodable() == 0 && monitor.lost() == 0 && read_all();
   return clean ? 0 : 1;

@@ -60,6 +60,18 @@ class RunTest(unittest.TestCase):
         bus = FinalBusLine(lines[-1])
         self.assertEqual(bus.group(1), bus.group(2), "the reader gets every record ingest published")
         self.assertEqual(bus.group(3, 4), ("0", "0"))
+        # The stream side read the same records: bars and the best bid/offer of
+        # each symbol across the three venues.
+        stream = re.findall(r"stream: (\d+) bars final, (\d+) best bid/offer updates, (\d+) statistics",
+                            result.stdout)
+        self.assertTrue(stream, result.stdout)
+        self.assertTrue(all(int(count) > 0 for count in stream[-1]), stream[-1])
+        final = result.stdout[result.stdout.rindex("symbol "):]
+        for symbol in ("BTC-USD", "ETH-USD", "SOL-USD"):
+            row = re.search(rf"^{symbol} +(\d+\.\d+) (\w+) +(\d+\.\d+) (\w+) +(\w+)", final, re.MULTILINE)
+            self.assertIsNotNone(row, final)
+            self.assertIn(row.group(2), ("binance", "coinbase", "kraken"))
+            self.assertIn(row.group(5), ("normal", "locked", "crossed"))
 
     def test_a_seed_gives_the_same_market(self):
         first = run("--speed", "0", "--duration", "10", env={"RTM_SEED": "7"})
