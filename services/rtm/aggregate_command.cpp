@@ -14,8 +14,10 @@
 #include <vector>
 
 #include "derived_json.hpp"
+#include "input_file.hpp"
 #include "json_lines_sink.hpp"
 #include "rtm/feeds/capture_replay.hpp"
+#include "rtm/stream/durations.hpp"
 #include "stream_feed.hpp"
 
 namespace rtm::cli {
@@ -50,29 +52,12 @@ struct Options {
   bool open = false;
 };
 
-// "250ms", "1s", "5m", "1h", "1d".
-std::optional<std::chrono::nanoseconds> parse_duration(std::string_view text) {
-  std::int64_t count = 0;
-  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), count);
-  if (error != std::errc() || end == text.data() || count < 0) return std::nullopt;
-  const std::string_view unit(end, static_cast<std::size_t>(text.data() + text.size() - end));
-  std::int64_t unit_ns = 0;
-  if (unit == "ms") unit_ns = 1'000'000;
-  if (unit == "s") unit_ns = 1'000'000'000;
-  if (unit == "m") unit_ns = 60'000'000'000;
-  if (unit == "h") unit_ns = 3'600'000'000'000;
-  if (unit == "d") unit_ns = 86'400'000'000'000;
-  std::int64_t ns = 0;
-  if (unit_ns == 0 || __builtin_mul_overflow(count, unit_ns, &ns)) return std::nullopt;
-  return std::chrono::nanoseconds(ns);
-}
-
 // "1m,5m,1h": appends each; false unless every one is a positive duration.
 bool parse_durations(std::string_view list, std::vector<std::chrono::nanoseconds>& out) {
   std::vector<std::chrono::nanoseconds> parsed;
   while (!list.empty()) {
     const std::size_t comma = list.find(',');
-    const auto duration = parse_duration(list.substr(0, comma));
+    const auto duration = stream::parse_duration(list.substr(0, comma));
     if (!duration || duration->count() == 0) return false;
     parsed.push_back(*duration);
     list = comma == std::string_view::npos ? std::string_view() : list.substr(comma + 1);
@@ -99,7 +84,7 @@ std::optional<Options> parse_options(int argc, char** argv) {
         ++i;
       }
     } else if (arg == "--lateness" && i + 1 < argc) {
-      const auto lateness = parse_duration(argv[++i]);
+      const auto lateness = stream::parse_duration(argv[++i]);
       if (!lateness) {
         std::fprintf(stderr, "rtm aggregate: --lateness takes a duration such as 2s, not '%s'\n", argv[i]);
         return std::nullopt;
@@ -171,14 +156,9 @@ int aggregate_command(int argc, char** argv) {
     return 0;
   }
   std::ifstream file;
-  if (!options->file.empty()) {
-    file.open(options->file);
-    if (!file) {
-      std::fprintf(stderr, "rtm aggregate: cannot read %s\n", options->file.c_str());
-      return 1;
-    }
-  }
-  std::istream& in = options->file.empty() ? std::cin : file;
+  std::istream* const input = open_input(options->file, file, "rtm aggregate");
+  if (input == nullptr) return 1;
+  std::istream& in = *input;
 
   feeds::InstrumentCatalog catalog;
   JsonDerivedSink out(*options, catalog);

@@ -3,20 +3,12 @@
 #include <boost/json/array.hpp>
 
 #include "record_json.hpp"
+#include "rtm/stream/durations.hpp"
 
 namespace rtm::cli {
 
 std::string interval_text(std::int64_t interval_ns) {
-  constexpr std::int64_t kMs = 1'000'000;
-  constexpr std::int64_t kSecond = 1'000 * kMs;
-  const struct {
-    std::int64_t unit;
-    const char* suffix;
-  } units[] = {{86'400 * kSecond, "d"}, {3'600 * kSecond, "h"}, {60 * kSecond, "m"}, {kSecond, "s"}, {kMs, "ms"}};
-  for (const auto& [unit, suffix] : units) {
-    if (interval_ns % unit == 0) return std::to_string(interval_ns / unit) + suffix;
-  }
-  return std::to_string(interval_ns) + "ns";
+  return stream::duration_text(std::chrono::nanoseconds(interval_ns));
 }
 
 boost::json::object bar_json(const msg::Bar& bar, const std::string& name) {

@@ -13,6 +13,7 @@
 #include <set>
 #include <string>
 
+#include "input_file.hpp"
 #include "json_lines_sink.hpp"
 #include "record_json.hpp"
 #include "rtm/feeds/capture.hpp"
@@ -120,14 +121,9 @@ int normalize_command(int argc, char** argv) {
     return 0;
   }
   std::ifstream file;
-  if (!options->file.empty()) {
-    file.open(options->file);
-    if (!file) {
-      std::fprintf(stderr, "rtm normalize: cannot read %s\n", options->file.c_str());
-      return 1;
-    }
-  }
-  std::istream& in = options->file.empty() ? std::cin : file;
+  std::istream* const input = open_input(options->file, file, "rtm normalize");
+  if (input == nullptr) return 1;
+  std::istream& in = *input;
 
   feeds::InstrumentCatalog catalog;
   JsonLinesSink sink(catalog);

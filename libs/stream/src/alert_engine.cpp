@@ -1,5 +1,7 @@
 #include "rtm/stream/alert_engine.hpp"
 
+#include "rtm/stream/durations.hpp"
+
 #include <algorithm>
 #include <charconv>
 #include <cmath>
@@ -8,21 +10,11 @@
 namespace rtm::stream {
 namespace {
 
-// "250ms", "30s", "1m", "1h", "1d".
+// A positive duration ("30s").
 std::optional<std::chrono::nanoseconds> duration_of(std::string_view text) {
-  std::int64_t count = 0;
-  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), count);
-  if (error != std::errc() || end == text.data() || count <= 0) return std::nullopt;
-  const std::string_view unit(end, static_cast<std::size_t>(text.data() + text.size() - end));
-  std::int64_t unit_ns = 0;
-  if (unit == "ms") unit_ns = 1'000'000;
-  if (unit == "s") unit_ns = 1'000'000'000;
-  if (unit == "m") unit_ns = 60'000'000'000;
-  if (unit == "h") unit_ns = 3'600'000'000'000;
-  if (unit == "d") unit_ns = 86'400'000'000'000;
-  std::int64_t ns = 0;
-  if (unit_ns == 0 || __builtin_mul_overflow(count, unit_ns, &ns)) return std::nullopt;
-  return std::chrono::nanoseconds(ns);
+  const auto duration = parse_duration(text);
+  if (!duration || duration->count() <= 0) return std::nullopt;
+  return duration;
 }
 
 std::optional<double> number_of(std::string_view text) {

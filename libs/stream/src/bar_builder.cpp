@@ -2,19 +2,16 @@
 
 #include <algorithm>
 #include <array>
+
 #include <stdexcept>
+#include "pow10.hpp"
 
 namespace rtm::stream {
 namespace {
 
 __extension__ using Int128 = __int128;
 
-constexpr std::array<std::int64_t, 19> kPow10 = [] {
-  std::array<std::int64_t, 19> powers{};
-  powers[0] = 1;
-  for (std::size_t i = 1; i < powers.size(); ++i) powers[i] = powers[i - 1] * 10;
-  return powers;
-}();
+using detail::kPow10;
 
 // value * 10^digits, false past 64 bits.
 bool scale_up(std::int64_t& value, std::uint8_t digits) noexcept {

@@ -3,15 +3,12 @@
 #include <algorithm>
 #include <array>
 
+#include "pow10.hpp"
+
 namespace rtm::stream {
 namespace {
 
-constexpr std::array<std::int64_t, 19> kPow10 = [] {
-  std::array<std::int64_t, 19> powers{};
-  powers[0] = 1;
-  for (std::size_t i = 1; i < powers.size(); ++i) powers[i] = powers[i - 1] * 10;
-  return powers;
-}();
+using detail::kPow10;
 
 bool scale_up(std::int64_t value, std::uint8_t from, std::uint8_t to, std::int64_t& out) noexcept {
   return !__builtin_mul_overflow(value, kPow10[to - from], &out);
