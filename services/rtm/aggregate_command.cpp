@@ -111,7 +111,7 @@ std::optional<Options> parse_options(int argc, char** argv) {
       return std::nullopt;
     }
   }
-  if (options.intervals.empty()) options.intervals.push_back(std::chrono::minutes(1));
+  if (options.intervals.empty()) options.intervals.emplace_back(std::chrono::minutes(1));
   return options;
 }
 

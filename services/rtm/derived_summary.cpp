@@ -36,7 +36,10 @@ std::string DerivedSummary::table(const stream::StreamProcessor& processor) cons
   std::string out =
       "symbol      best bid                 best ask                 market   last 1m bar (close, volume)\n";
   char line[256];
-  for (const auto& [id, nbbo] : nbbo_) {
+  // Not a structured binding: the lambda below refers to it.
+  for (const auto& entry : nbbo_) {
+    const msg::InstrumentId id = entry.first;
+    const msg::Nbbo& nbbo = entry.second;
     const std::string symbol = processor.symbol_of(id);
     const auto side = [&](bool bid) {
       const msg::Venue venue = bid ? nbbo.bid_venue : nbbo.ask_venue;

@@ -49,6 +49,7 @@ std::vector<std::filesystem::path> journal_segments(const std::filesystem::path&
   }
   std::sort(found.begin(), found.end());
   std::vector<std::filesystem::path> segments;
+  segments.reserve(found.size());
   for (auto& [index, path] : found) segments.push_back(std::move(path));
   return segments;
 }

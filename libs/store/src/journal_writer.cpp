@@ -28,7 +28,7 @@ JournalWriter::~JournalWriter() {
 
 bool JournalWriter::fail(const std::string& what) {
   ++counters_.errors;
-  last_error_ = what + ": " + std::strerror(errno);
+  last_error_ = what + ": " + std::error_code(errno, std::generic_category()).message();
   return false;
 }
 

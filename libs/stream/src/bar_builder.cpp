@@ -126,11 +126,9 @@ struct BarBuilder::Series {
 
   BarState* find(std::int64_t start) noexcept {
     // Trades nearly always go to the newest bar.
-    for (auto it = bars.rbegin(); it != bars.rend(); ++it) {
-      if (it->start == start) return &*it;
-      if (it->start < start) return nullptr;
-    }
-    return nullptr;
+    const auto newest_not_after =
+        std::find_if(bars.rbegin(), bars.rend(), [&](const BarState& bar) { return bar.start <= start; });
+    return newest_not_after != bars.rend() && newest_not_after->start == start ? &*newest_not_after : nullptr;
   }
 
   BarState& insert(std::int64_t start) {

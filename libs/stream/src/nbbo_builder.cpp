@@ -82,7 +82,10 @@ bool NbboBuilder::compute(const Symbol& symbol, msg::Nbbo& out) {
   bool have_ask = false;
   for (const VenueTop& member : symbol.members) {
     if (!member.live) continue;
-    std::int64_t bid = 0, bid_size = 0, ask = 0, ask_size = 0;
+    std::int64_t bid = 0;
+    std::int64_t bid_size = 0;
+    std::int64_t ask = 0;
+    std::int64_t ask_size = 0;
     if (!scale_up(member.bid_price, member.price_scale, price_scale, bid) ||
         !scale_up(member.bid_size, member.size_scale, size_scale, bid_size) ||
         !scale_up(member.ask_price, member.price_scale, price_scale, ask) ||

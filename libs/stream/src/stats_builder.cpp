@@ -101,7 +101,7 @@ void StatsBuilder::slide(Instrument& instrument) const {
   }
 }
 
-msg::Stats StatsBuilder::compute(const Instrument& instrument, const Window& window) const {
+msg::Stats StatsBuilder::compute(const Instrument& instrument, const Window& window) {
   msg::Stats stats;
   stats.last_price = instrument.last_price;
   stats.price_scale = instrument.price_scale;

@@ -77,7 +77,7 @@ class StatsBuilder {
   // Moves the windows' starts up to the watermark and forgets old ticks.
   void slide(Instrument& instrument) const;
   void publish_due(msg::InstrumentId id, Instrument& instrument);
-  [[nodiscard]] msg::Stats compute(const Instrument& instrument, const Window& window) const;
+  [[nodiscard]] static msg::Stats compute(const Instrument& instrument, const Window& window);
 
   StatsOptions options_;
   DerivedSink& sink_;
