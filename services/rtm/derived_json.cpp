@@ -7,15 +7,19 @@
 
 namespace rtm::cli {
 
-std::string interval_text(std::int64_t interval_ns) {
-  return stream::duration_text(std::chrono::nanoseconds(interval_ns));
+namespace {
+
+std::string duration_of(std::int64_t ns) {
+  return stream::duration_text(std::chrono::nanoseconds(ns));
 }
+
+}  // namespace
 
 boost::json::object bar_json(const msg::Bar& bar, const std::string& name) {
   boost::json::object out;
   out["type"] = "bar";
   out[bar.header.venue == msg::Venue::kComposite ? "symbol" : "instrument"] = name;
-  out["interval"] = interval_text(bar.interval_ns);
+  out["interval"] = duration_of(bar.interval_ns);
   out["start"] = bar.start_ns;
   out["open"] = decimal_text(bar.open, bar.price_scale);
   out["high"] = decimal_text(bar.high, bar.price_scale);
@@ -85,7 +89,7 @@ boost::json::object stats_json(const msg::Stats& stats, const std::string& instr
   boost::json::object out;
   out["type"] = "stats";
   out["instrument"] = instrument;
-  out["window"] = interval_text(stats.window_ns);
+  out["window"] = duration_of(stats.window_ns);
   out["last_price"] = decimal_text(stats.last_price, stats.price_scale);
   out["change_bps"] = stats.change_bps;
   out["realized_volatility"] = stats.realized_volatility;
@@ -107,7 +111,7 @@ boost::json::object alert_json(const msg::Alert& alert, const std::string& name)
   out["severity"] = msg::to_string(alert.severity);
   out["observed"] = alert.observed;
   out["threshold"] = alert.threshold;
-  if (alert.window_ns != 0) out["window"] = interval_text(alert.window_ns);
+  if (alert.window_ns != 0) out["window"] = duration_of(alert.window_ns);
   out["seq"] = alert.header.sequence;
   out["ts_event"] = alert.header.ts_event;
   out["ts_recv"] = alert.header.ts_recv;

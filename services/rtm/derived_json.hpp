@@ -9,9 +9,6 @@
 
 namespace rtm::cli {
 
-// "1m", "15m", "1h", "1d", "1s", "250ms": an interval as its options spell it.
-std::string interval_text(std::int64_t interval_ns);
-
 // Derived records as the JSON lines rtm aggregate prints: decimals as exact
 // strings; composite records (venue "composite") name their canonical symbol
 // as `symbol`, venue records their "venue:SYMBOL" as `instrument`.

@@ -1,5 +1,6 @@
 #include "rtm/stream/alert_engine.hpp"
 
+#include "pow10.hpp"
 #include "rtm/stream/durations.hpp"
 
 #include <algorithm>
@@ -37,7 +38,7 @@ std::vector<std::string_view> split(std::string_view text, char separator) {
 }
 
 double units(std::int64_t mantissa, std::uint8_t scale) {
-  return static_cast<double>(mantissa) / std::pow(10.0, scale);
+  return static_cast<double>(mantissa) / static_cast<double>(detail::kPow10[std::min<std::size_t>(scale, 18)]);
 }
 
 // One rule without its severity suffix; nullopt if malformed.

@@ -182,7 +182,7 @@ void BarBuilder::on_trade(const msg::Trade& trade, msg::InstrumentId composite) 
 void BarBuilder::advance_to(std::int64_t ts_event) {
   if (ts_event <= watermark_) return;
   watermark_ = ts_event;
-  finalize_due();
+  finalize_until(watermark_);
 }
 
 void BarBuilder::apply(Series& series, const msg::Trade& trade, bool& applied) {
@@ -243,10 +243,6 @@ void BarBuilder::apply(Series& series, const msg::Trade& trade, bool& applied) {
          series.bars.front().start + series.interval + options_.revision_horizon.count() < watermark_) {
     series.bars.pop_front();
   }
-}
-
-void BarBuilder::finalize_due() {
-  finalize_until(watermark_);
 }
 
 void BarBuilder::finish() {

@@ -1,5 +1,7 @@
 #include "rtm/stream/stats_builder.hpp"
 
+#include "pow10.hpp"
+
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -11,15 +13,8 @@ namespace {
 constexpr double kNanosPerSecond = 1e9;
 constexpr double kNanosPerYear = 365.25 * 86'400 * kNanosPerSecond;
 
-constexpr std::array<double, 19> kPow10 = [] {
-  std::array<double, 19> powers{};
-  powers[0] = 1;
-  for (std::size_t i = 1; i < powers.size(); ++i) powers[i] = powers[i - 1] * 10;
-  return powers;
-}();
-
 double to_units(std::int64_t mantissa, std::uint8_t scale) noexcept {
-  return static_cast<double>(mantissa) / kPow10[std::min<std::size_t>(scale, 18)];
+  return static_cast<double>(mantissa) / static_cast<double>(detail::kPow10[std::min<std::size_t>(scale, 18)]);
 }
 
 }  // namespace

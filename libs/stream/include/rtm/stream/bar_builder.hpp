@@ -98,7 +98,6 @@ class BarBuilder {
   std::vector<Series>& series_of(msg::Venue venue, msg::InstrumentId id);
   void apply(Series& series, const msg::Trade& trade, bool& applied);
   void publish(Series& series, BarState& bar, std::uint16_t flags);
-  void finalize_due();
   // Publishes final every open bar due at or before `watermark`.
   void finalize_until(std::int64_t watermark);
 
