@@ -12,6 +12,7 @@ is missed, 2 if a benchmark failed or is missing.
 import argparse
 import json
 import pathlib
+import re
 import subprocess
 import sys
 
@@ -33,7 +34,7 @@ def run_binary(path, out_json, min_time, repetitions):
 
 
 def medians(out_json):
-    """Median of each benchmark, keyed by its name without the /real_time suffix."""
+    """Median of each benchmark, keyed by its name without its run suffixes."""
     data = json.loads(pathlib.Path(out_json).read_text())
     result = {}
     for entry in data["benchmarks"]:
@@ -41,7 +42,8 @@ def medians(out_json):
             continue
         if entry.get("error_occurred"):
             raise SystemExit(f"benchmark {entry['run_name']} failed: {entry.get('error_message')}")
-        name = entry["run_name"].removesuffix("/real_time")
+        # Without the suffixes that say how it ran (/iterations:1, /real_time).
+        name = re.sub(r"(/iterations:\d+|/real_time)+$", "", entry["run_name"])
         result[name] = entry
     return result
 

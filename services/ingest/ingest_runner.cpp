@@ -41,7 +41,15 @@ std::string connection_lines(const std::vector<std::unique_ptr<LiveFeed>>& feeds
 
 struct IngestRunner::Impl {
   Impl(IngestOptions opts, feeds::RecordSink& out, FrameTap frame_tap)
-      : options(std::move(opts)), tap(std::move(frame_tap)), tally(&out), venues(catalog, tally) {}
+      : options(std::move(opts)), tap(std::move(frame_tap)), tally(&out), venues(catalog, tally) {
+    // Each symbol asked for, on every venue, under the venue's own symbol:
+    // their definitions tell the stream side that BTCUSDT is BTC-USD.
+    for (const std::string& canonical : options.symbols) {
+      for (const msg::Venue venue : {msg::Venue::kBinance, msg::Venue::kCoinbase, msg::Venue::kKraken}) {
+        catalog.add({.venue = venue, .symbol = venue_symbol(venue, canonical), .canonical = canonical});
+      }
+    }
+  }
 
   std::string summary() const { return feeds::format_summary(tally, venues) + connection_lines(live_feeds); }
 

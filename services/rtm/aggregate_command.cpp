@@ -6,6 +6,7 @@
 #include <charconv>
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <optional>
@@ -17,6 +18,9 @@
 #include "input_file.hpp"
 #include "json_lines_sink.hpp"
 #include "rtm/feeds/capture_replay.hpp"
+#include "rtm/feeds/venue_set.hpp"
+#include "rtm/msg/codec.hpp"
+#include "rtm/store/journal.hpp"
 #include "rtm/stream/durations.hpp"
 #include "stream_feed.hpp"
 
@@ -25,10 +29,12 @@ namespace {
 
 constexpr const char* kUsage =
     "usage: rtm aggregate [--interval 1m[,5m,...]] [--nbbo] [--stats [1m,5m,...]] [--alerts RULES]\n"
-    "                     [--open] [--lateness 2s] [FILE]\n"
+    "                     [--open] [--lateness 2s] [--canonical MAP] [--skip-corrupt] [FILE|JOURNAL]\n"
     "\n"
     "Feeds a capture (as rtm record writes it; FILE or standard input) through the\n"
-    "venue adapters and the stream operators, and writes the derived records as JSON\n"
+    "venue adapters and the stream operators, or the normalized records of a journal\n"
+    "directory (as rtm run --journal writes it) through the operators alone, and\n"
+    "writes the derived records as JSON\n"
     "lines: bars per instrument and per canonical symbol for each interval (final\n"
     "bars, and a revision for every late trade; --open adds the open bars' updates),\n"
     "with --nbbo the cross-venue best bid/offer whenever it changes, and with --stats\n"
@@ -37,7 +43,12 @@ constexpr const char* kUsage =
     "d (default 1m). --alerts evaluates rules, comma-separated: price_move:1m:2 (a 2%\n"
     "move over the 1m stats window), volume_spike:1m:3[:20] (a bar 3x the mean of the\n"
     "20 before), wide_spread:25 (bps), stale_feed:30s, crossed_market[:5] (bps); each\n"
-    "may end in @info, @warning or @critical. Bad lines go to stderr and are skipped.\n"
+    "may end in @info, @warning or @critical. --canonical maps venue symbols to the\n"
+    "canonical symbols their composites are built under, comma-separated:\n"
+    "binance:BTCUSDT=BTC-USD (by default each venue's own name gives it: BTC-USDT).\n"
+    "Bad lines go to stderr and are skipped. A journal is only read, never changed: a\n"
+    "torn tail (a writer still at work, or killed) ends the input; a corrupt record\n"
+    "stops with its file and offset unless --skip-corrupt (then it is counted).\n"
     "The same input always gives the same output.\n";
 
 struct Options {
@@ -47,9 +58,11 @@ struct Options {
   std::chrono::nanoseconds lateness = std::chrono::seconds(2);
   std::vector<std::chrono::nanoseconds> windows;
   std::vector<stream::AlertRuleConfig> alerts;
+  std::string canonical_map;
   bool nbbo = false;
   bool stats = false;
   bool open = false;
+  bool skip_corrupt = false;
 };
 
 // "1m,5m,1h": appends each; false unless every one is a positive duration.
@@ -90,6 +103,10 @@ std::optional<Options> parse_options(int argc, char** argv) {
         return std::nullopt;
       }
       options.lateness = *lateness;
+    } else if (arg == "--canonical" && i + 1 < argc) {
+      options.canonical_map = argv[++i];
+    } else if (arg == "--skip-corrupt") {
+      options.skip_corrupt = true;
     } else if (arg == "--nbbo") {
       options.nbbo = true;
     } else if (arg == "--open") {
@@ -119,32 +136,84 @@ std::optional<Options> parse_options(int argc, char** argv) {
 // every update with --open) and, if asked, the best bid/offer.
 class JsonDerivedSink final : public stream::DerivedSink {
  public:
-  JsonDerivedSink(const Options& options, const feeds::InstrumentCatalog& catalog)
-      : options_(options), catalog_(catalog) {}
-  void attach(const stream::StreamProcessor& processor) { processor_ = &processor; }
+  explicit JsonDerivedSink(const Options& options) : options_(options) {}
+  void attach(StreamFeed& feed) { feed_ = &feed; }
 
   void on_bar(const msg::Bar& bar) override {
     if (!options_.open && (bar.header.flags & msg::flags::kFinal) == 0) return;
     write_json_line(bar_json(bar, name_of(bar.header)));
   }
   void on_nbbo(const msg::Nbbo& nbbo) override {
-    if (options_.nbbo) write_json_line(nbbo_json(nbbo, processor_->symbol_of(nbbo.header.instrument_id)));
+    if (options_.nbbo) write_json_line(nbbo_json(nbbo, name_of(nbbo.header)));
   }
   void on_stats(const msg::Stats& stats) override {
-    if (options_.stats) write_json_line(stats_json(stats, catalog_.name(stats.header.instrument_id)));
+    if (options_.stats) write_json_line(stats_json(stats, name_of(stats.header)));
   }
   void on_alert(const msg::Alert& alert) override { write_json_line(alert_json(alert, name_of(alert.header))); }
 
  private:
   std::string name_of(const msg::RecordHeader& header) const {
-    if (header.venue == msg::Venue::kComposite) return processor_->symbol_of(header.instrument_id);
-    return catalog_.name(header.instrument_id);
+    if (header.venue == msg::Venue::kComposite) return feed_->processor().symbol_of(header.instrument_id);
+    return feed_->directory().name(header.instrument_id);
   }
 
   const Options& options_;
-  const feeds::InstrumentCatalog& catalog_;
-  const stream::StreamProcessor* processor_ = nullptr;
+  StreamFeed* feed_ = nullptr;
 };
+
+// A capture's frames through the venue adapters into the feed; the number
+// of lines read, or nullopt on a read error.
+std::optional<std::uint64_t> aggregate_capture(const std::string& path, StreamFeed& feed) {
+  std::ifstream file;
+  std::istream* const input = open_input(path, file, "rtm aggregate");
+  if (input == nullptr) return std::nullopt;
+  feeds::InstrumentCatalog catalog;
+  feeds::VenueSet venues(catalog, feed);
+  feeds::CaptureReplay replay(*input, venues, {.speed = 0});
+  replay.on_bad_line([](std::uint64_t line, std::string_view reason) {
+    std::fprintf(stderr, "line %llu: %.*s\n", static_cast<unsigned long long>(line), static_cast<int>(reason.size()),
+                 reason.data());
+  });
+  while (replay.step()) {
+  }
+  if (input->bad()) {
+    std::fprintf(stderr, "rtm aggregate: read error\n");
+    return std::nullopt;
+  }
+  return replay.progress().lines;
+}
+
+// A journal's records into the feed, read only; the number of records, or
+// nullopt when the journal cannot be read.
+std::optional<std::uint64_t> aggregate_journal(const std::string& directory, bool skip_corrupt, StreamFeed& feed) {
+  std::uint64_t undecodable = 0;
+  const store::RecoveryReport report = store::recover_journal(
+      directory, {.skip_corrupt = skip_corrupt, .truncate_torn_tail = false}, [&](std::span<const std::byte> bytes) {
+        msg::AnyRecord record;
+        if (!msg::decode(bytes, record).ok()) {
+          ++undecodable;
+          return;
+        }
+        if (const auto* definition = std::get_if<msg::InstrumentDef>(&record)) {
+          feed.on_instrument(*definition);
+        } else {
+          feed.processor().on_record(record);
+        }
+      });
+  if (!report.ok) {
+    std::fprintf(stderr, "rtm aggregate: journal %s: %s\n", directory.c_str(), report.error.c_str());
+    return std::nullopt;
+  }
+  if (report.torn_tail) {
+    std::fprintf(stderr, "rtm aggregate: the journal ends in a torn record (%llu bytes in %s), left as it is\n",
+                 static_cast<unsigned long long>(report.torn_bytes), report.torn_file.c_str());
+  }
+  if (report.corrupt_skipped + undecodable > 0) {
+    std::fprintf(stderr, "rtm aggregate: %llu corrupt records skipped, %llu undecodable\n",
+                 static_cast<unsigned long long>(report.corrupt_skipped), static_cast<unsigned long long>(undecodable));
+  }
+  return report.records;
+}
 
 }  // namespace
 
@@ -155,13 +224,7 @@ int aggregate_command(int argc, char** argv) {
     std::fputs(kUsage, stdout);
     return 0;
   }
-  std::ifstream file;
-  std::istream* const input = open_input(options->file, file, "rtm aggregate");
-  if (input == nullptr) return 1;
-  std::istream& in = *input;
-
-  feeds::InstrumentCatalog catalog;
-  JsonDerivedSink out(*options, catalog);
+  JsonDerivedSink out(*options);
   stream::StreamOptions stream_options;
   stream_options.bars.intervals = options->intervals;
   stream_options.bars.allowed_lateness = options->lateness;
@@ -169,32 +232,30 @@ int aggregate_command(int argc, char** argv) {
   stream_options.alerts = options->alerts;
   std::unique_ptr<StreamFeed> feed;
   try {
-    feed = std::make_unique<StreamFeed>(catalog, std::move(stream_options), out);
+    feed = std::make_unique<StreamFeed>(std::move(stream_options), out);
   } catch (const std::invalid_argument& error) {
     std::fprintf(stderr, "rtm aggregate: %s\n", error.what());
     return 2;
   }
-  stream::StreamProcessor& processor = feed->processor();
-  out.attach(processor);
-  feeds::VenueSet venues(catalog, *feed);
-  feeds::CaptureReplay replay(in, venues, {.speed = 0});
-  replay.on_bad_line([](std::uint64_t line, std::string_view reason) {
-    std::fprintf(stderr, "line %llu: %.*s\n", static_cast<unsigned long long>(line), static_cast<int>(reason.size()),
-                 reason.data());
-  });
-  while (replay.step()) {
+  if (std::string error; !feed->directory().set_canonical_map(options->canonical_map, error)) {
+    std::fprintf(stderr, "rtm aggregate: --canonical: %s\n", error.c_str());
+    return 2;
   }
+  out.attach(*feed);
+  const bool journal = !options->file.empty() && std::filesystem::is_directory(options->file);
+  const std::optional<std::uint64_t> read = journal
+                                                ? aggregate_journal(options->file, options->skip_corrupt, *feed)
+                                                : aggregate_capture(options->file, *feed);
+  if (!read) return 1;
+  stream::StreamProcessor& processor = feed->processor();
   processor.finish();
   std::fflush(stdout);
-  if (in.bad()) {
-    std::fprintf(stderr, "rtm aggregate: read error\n");
-    return 1;
-  }
   const stream::BarCounters& bars = processor.bars().counters();
   std::fprintf(stderr,
-               "rtm aggregate: %llu lines, %llu trades, %llu bars final, %llu revisions, %llu trades too late, "
+               "rtm aggregate: %llu %s, %llu trades, %llu bars final, %llu revisions, %llu trades too late, "
                "%llu alerts\n",
-               static_cast<unsigned long long>(replay.progress().lines), static_cast<unsigned long long>(bars.trades),
+               static_cast<unsigned long long>(*read), journal ? "records" : "lines",
+               static_cast<unsigned long long>(bars.trades),
                static_cast<unsigned long long>(bars.bars_final), static_cast<unsigned long long>(bars.revisions),
                static_cast<unsigned long long>(bars.trades_too_late),
                static_cast<unsigned long long>(processor.alerts().alerts()));

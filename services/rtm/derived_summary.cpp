@@ -31,7 +31,7 @@ void DerivedSummary::on_alert(const msg::Alert&) {
   ++alerts_;
 }
 
-std::string DerivedSummary::table(const stream::StreamProcessor& processor) const {
+std::string DerivedSummary::table(const store::HotStore& store) const {
   std::lock_guard lock(mutex_);
   std::string out =
       "symbol      best bid                 best ask                 market   last 1m bar (close, volume)\n";
@@ -40,7 +40,7 @@ std::string DerivedSummary::table(const stream::StreamProcessor& processor) cons
   for (const auto& entry : nbbo_) {
     const msg::InstrumentId id = entry.first;
     const msg::Nbbo& nbbo = entry.second;
-    const std::string symbol = processor.symbol_of(id);
+    const std::string symbol = store.symbol_of(id);
     const auto side = [&](bool bid) {
       const msg::Venue venue = bid ? nbbo.bid_venue : nbbo.ask_venue;
       if (venue == msg::Venue::kUnknown) return std::string("-");

@@ -6,7 +6,7 @@
 #include <string>
 
 #include "rtm/stream/derived_sink.hpp"
-#include "rtm/stream/stream_processor.hpp"
+#include "rtm/store/hot_store.hpp"
 
 namespace rtm::cli {
 
@@ -21,7 +21,7 @@ class DerivedSummary final : public stream::DerivedSink {
   void on_alert(const msg::Alert&) override;
 
   // A table, a line per symbol, and a line of counts.
-  [[nodiscard]] std::string table(const stream::StreamProcessor& processor) const;
+  [[nodiscard]] std::string table(const store::HotStore& store) const;
 
  private:
   mutable std::mutex mutex_;

@@ -5,14 +5,17 @@
 #include <chrono>
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <exception>
 #include <optional>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "bus_monitor.hpp"
 #include "derived_summary.hpp"
 #include "ingest_runner.hpp"
+#include "option_reader.hpp"
 #include "rtm/feeds/publishing_sink.hpp"
 #include "rtm/msg/channels.hpp"
 #include "rtm/msg/in_process_transport.hpp"
@@ -30,14 +33,73 @@ constexpr const char* kUsage =
     "bid/offer across venues, statistics). Prints a summary per instrument and per\n"
     "symbol every few seconds; Ctrl-C (or SIGTERM) stops it cleanly. The synthetic\n"
     "market is the default feed; --feed live connects to Binance, Coinbase and Kraken.\n"
+    "With --journal, every record is journaled before it is processed, and a restart\n"
+    "rebuilds books, bars and statistics from the journal before it goes on.\n"
     "\n"
-    "options (each also read from the environment variable shown):\n";
+    "options (each also read from the environment variable shown):\n"
+    "  --journal DIR                RTM_JOURNAL          journal directory (none: nothing survives a stop)\n"
+    "  --journal-fsync MS           RTM_JOURNAL_FSYNC    fsync every MS milliseconds, 0 never (10)\n"
+    "  --skip-corrupt               RTM_SKIP_CORRUPT=1   recovery skips corrupt records instead of refusing\n";
+
+struct RunOptions {
+  std::optional<store::JournalOptions> journal;
+  bool skip_corrupt = false;
+};
+
+// Takes rtm run's own options out of argv (the rest are ingest's) and reads
+// them, flags first, then RTM_* variables; nullopt after saying why.
+std::optional<RunOptions> take_run_options(int& argc, char** argv) {
+  RunOptions options;
+  std::vector<char*> own;  // rtm run's own flags and their values
+  int kept = 0;
+  for (int i = 0; i < argc; ++i) {
+    const std::string_view arg = argv[i];
+    if ((arg == "--journal" || arg == "--journal-fsync") && i + 1 < argc) {
+      own.push_back(argv[i]);
+      own.push_back(argv[++i]);
+    } else if (arg == "--skip-corrupt") {
+      options.skip_corrupt = true;
+    } else {
+      argv[kept++] = argv[i];
+    }
+  }
+  argc = kept;
+  std::string directory;
+  double fsync_ms = 10;
+  ingest::OptionReader reader("rtm run", static_cast<int>(own.size()), own.data());
+  const bool ok =
+      reader.read("--journal", "RTM_JOURNAL", directory, [](const std::string&) { return true; }) &&
+      reader.read("--journal-fsync", "RTM_JOURNAL_FSYNC", fsync_ms, [](double ms) { return ms >= 0 && ms <= 60'000; });
+  if (const char* skip = std::getenv("RTM_SKIP_CORRUPT");  // NOLINT(concurrency-mt-unsafe): at startup
+      skip != nullptr && std::string_view(skip) == "1")
+    options.skip_corrupt = true;
+  if (!ok) return std::nullopt;
+  if (!directory.empty()) {
+    store::JournalOptions journal{.directory = directory};
+    journal.fsync = fsync_ms == 0 ? store::FsyncPolicy::kOff : store::FsyncPolicy::kInterval;
+    journal.fsync_interval = std::chrono::milliseconds(static_cast<std::int64_t>(fsync_ms));
+    options.journal = std::move(journal);
+  }
+  return options;
+}
 
 volatile std::sig_atomic_t g_stop = 0;
+
+std::string recovery_line(const store::JournalOptions& journal, const store::RecoveryReport& report) {
+  std::string line = "journal " + journal.directory.string() + ": " + std::to_string(report.records) +
+                     " records recovered from " + std::to_string(report.segments) + " segments";
+  if (report.torn_tail) {
+    line += "; a torn tail of " + std::to_string(report.torn_bytes) + " bytes cut from " + report.torn_file.string();
+  }
+  if (report.corrupt_skipped > 0) line += "; " + std::to_string(report.corrupt_skipped) + " corrupt records skipped";
+  return line;
+}
 
 }  // namespace
 
 int run_command(int argc, char** argv) {
+  const std::optional<RunOptions> run_options = take_run_options(argc, argv);
+  if (!run_options) return 2;
   const std::optional<ingest::IngestOptions> options = ingest::parse_ingest_options("rtm run", argc, argv);
   if (!options) return 2;
   if (options->help) {
@@ -50,17 +112,20 @@ int run_command(int argc, char** argv) {
   // has not read: nothing is lost inside one process.
   bus.configure_channel(msg::kMarketDataChannel, {.capacity = 1U << 16, .policy = msg::OverrunPolicy::kBackPressure});
   BusMonitor monitor(bus);
-  // The stream side reads the same channel: every symbol asked for, on every
-  // venue, under the venue's own symbol.
-  streamsvc::ConfiguredSymbols symbols;
-  for (const std::string& canonical : options->symbols) {
-    for (const msg::Venue venue : {msg::Venue::kBinance, msg::Venue::kCoinbase, msg::Venue::kKraken}) {
-      symbols.add(venue, ingest::venue_symbol(venue, canonical), canonical);
-    }
-  }
   DerivedSummary derived;
-  streamsvc::StreamService stream_service({}, symbols, derived);
-  stream_service.recover();
+  store::HotStore hot_store;
+  streamsvc::StreamServiceOptions stream_options;
+  stream_options.journal = run_options->journal;
+  stream_options.skip_corrupt = run_options->skip_corrupt;
+  stream_options.hot_store = &hot_store;
+  streamsvc::StreamService stream_service(std::move(stream_options), derived);
+  try {
+    const store::RecoveryReport recovered = stream_service.recover();
+    if (run_options->journal) std::printf("%s\n", recovery_line(*run_options->journal, recovered).c_str());
+  } catch (const std::exception& error) {
+    std::fprintf(stderr, "rtm run: %s\n", error.what());
+    return 1;
+  }
   msg::SubscriptionThread stream_thread(
       bus.make_subscriber(msg::kMarketDataChannel, {.start = msg::StartFrom::kEarliest}), stream_service);
   const auto publisher = bus.make_publisher(msg::kMarketDataChannel);
@@ -92,7 +157,7 @@ int run_command(int argc, char** argv) {
   try {
     seconds = runner.run(g_stop, [&](const std::string& summary) {
       last_summary = summary;
-      std::printf("%s%s\n%s\n", summary.c_str(), bus_line().c_str(), derived.table(stream_service.processor()).c_str());
+      std::printf("%s%s\n%s\n", summary.c_str(), bus_line().c_str(), derived.table(hot_store).c_str());
       std::fflush(stdout);
     });
   } catch (const std::exception& error) {
@@ -118,7 +183,7 @@ int run_command(int argc, char** argv) {
   stream_thread.stop();
   if (!read_all()) std::fprintf(stderr, "rtm run: the bus reader did not catch up before the deadline\n");
   std::printf("%s after %.1f s of feed time.\n%s%s\n%s", g_stop != 0 ? "stopped" : "finished", seconds,
-              last_summary.c_str(), bus_line().c_str(), derived.table(stream_service.processor()).c_str());
+              last_summary.c_str(), bus_line().c_str(), derived.table(hot_store).c_str());
   const bool clean = publishing.counters().dropped == 0 && publishing.counters().encode_errors == 0 &&
                      monitor.undecodable() == 0 && monitor.lost() == 0 && read_all();
   return clean ? 0 : 1;

@@ -2,36 +2,19 @@
 
 #include <atomic>
 #include <cstdint>
-#include <filesystem>
-#include <map>
 #include <memory>
 #include <optional>
 #include <span>
-#include <string>
+#include <unordered_set>
+#include <vector>
 
 #include "rtm/msg/transport.hpp"
+#include "rtm/store/hot_store.hpp"
 #include "rtm/store/journal.hpp"
+#include "rtm/stream/instrument_directory.hpp"
 #include "rtm/stream/stream_processor.hpp"
 
 namespace rtm::streamsvc {
-
-// Canonical symbols for a known list of instruments: each canonical symbol
-// (BTC-USD) on each venue, under the venue's own symbol (BTCUSDT, BTC-USD,
-// BTC/USD), so that the stream side needs no catalog.
-class ConfiguredSymbols final : public stream::SymbolResolver {
- public:
-  void add(msg::Venue venue, std::string_view venue_symbol, std::string canonical) {
-    by_id_[msg::make_instrument_id(venue, venue_symbol)] = std::move(canonical);
-  }
-  std::optional<std::string> canonical(msg::InstrumentId instrument) override {
-    const auto found = by_id_.find(instrument);
-    if (found == by_id_.end()) return std::nullopt;
-    return found->second;
-  }
-
- private:
-  std::map<msg::InstrumentId, std::string> by_id_;
-};
 
 struct StreamServiceOptions {
   stream::StreamOptions stream;
@@ -39,6 +22,8 @@ struct StreamServiceOptions {
   // no journal (nothing to recover on the next start).
   std::optional<store::JournalOptions> journal;
   bool skip_corrupt = false;  // recovery skips corrupt records (counted) instead of refusing to start
+  // Where the recent past is kept for the API; none: not kept.
+  store::HotStore* hot_store = nullptr;
 };
 
 struct StreamServiceCounters {
@@ -49,13 +34,16 @@ struct StreamServiceCounters {
 };
 
 // The stream side of rtm, on the bus: each normalized record is journaled,
-// then processed (books, bars, best bid/offer, statistics, alerts), and
-// what that derives goes to `out`. On start, recover() replays the journal
-// into the processor, so that its state is what it was for every record
-// that reached the disk; what the replay derives is not sent again.
+// then processed (books, bars, best bid/offer, statistics, alerts); what
+// that derives goes to `out` and, with the trades, definitions and latest
+// books, to the hot store. Instruments are known by the definitions that
+// precede their records; directory().set_canonical maps venue symbols to
+// other canonical ones. On start, recover() replays the journal, so that the
+// processor and the hot store are what they were for every record that
+// reached the disk; what the replay derives is not sent to `out` again.
 class StreamService final : public msg::RecordHandler {
  public:
-  StreamService(StreamServiceOptions options, stream::SymbolResolver& symbols, stream::DerivedSink& out);
+  StreamService(StreamServiceOptions options, stream::DerivedSink& out);
   ~StreamService() override;
 
   // Throws std::runtime_error when the journal cannot be read (a corrupt
@@ -66,38 +54,42 @@ class StreamService final : public msg::RecordHandler {
   void on_gap(std::uint64_t lost) override { counters_.lost += lost; }
 
   [[nodiscard]] const StreamServiceCounters& counters() const noexcept { return counters_; }
+  // Read on the stream thread only.
   [[nodiscard]] const stream::StreamProcessor& processor() const noexcept { return processor_; }
+  // Configure before recover(); read on the stream thread only.
+  [[nodiscard]] stream::InstrumentDirectory& directory() noexcept { return directory_; }
 
  private:
-  // Passes derived records on, except while the journal is replayed.
-  class Gate final : public stream::DerivedSink {
+  // Passes derived records to the hot store, and on to `out` except while
+  // the journal is replayed.
+  class Fanout final : public stream::DerivedSink {
    public:
-    explicit Gate(stream::DerivedSink& out) : out_(out) {}
-    void on_bar(const msg::Bar& r) override {
-      if (open) out_.on_bar(r);
-    }
-    void on_nbbo(const msg::Nbbo& r) override {
-      if (open) out_.on_nbbo(r);
-    }
-    void on_stats(const msg::Stats& r) override {
-      if (open) out_.on_stats(r);
-    }
-    void on_alert(const msg::Alert& r) override {
-      if (open) out_.on_alert(r);
-    }
+    Fanout(stream::DerivedSink& out, StreamService& service) : out_(out), service_(service) {}
+    void on_bar(const msg::Bar& r) override;
+    void on_nbbo(const msg::Nbbo& r) override;
+    void on_stats(const msg::Stats& r) override;
+    void on_alert(const msg::Alert& r) override;
     bool open = true;
 
    private:
     stream::DerivedSink& out_;
+    StreamService& service_;
   };
 
   bool process(std::span<const std::byte> record);
+  void store_book(const msg::RecordHeader& header);
+  void store_symbol(msg::InstrumentId composite);
 
   StreamServiceOptions options_;
-  Gate gate_;
+  stream::InstrumentDirectory directory_;
+  Fanout fanout_;
   stream::StreamProcessor processor_;
   std::unique_ptr<store::JournalWriter> journal_;
   StreamServiceCounters counters_;
+  std::unordered_set<msg::InstrumentId> symbols_stored_;
+  // A book's top on its way to the hot store.
+  std::vector<book::PriceLevel> levels_;
+  std::vector<store::BookLevel> bids_, asks_;
 };
 
 }  // namespace rtm::streamsvc

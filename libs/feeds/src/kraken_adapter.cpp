@@ -494,14 +494,7 @@ struct KrakenAdapter::Impl {
     precisions.insert_or_assign(instrument.spec.symbol, scales);
     if (rescaled) drop_book(instrument, ts_recv);
 
-    msg::InstrumentDef definition;
-    definition.venue_symbol.assign(instrument.spec.symbol);  // checked by prepare_pairs
-    definition.canonical_symbol.assign(instrument.spec.canonical);
-    definition.price_scale = scales.price;
-    definition.size_scale = scales.size;
-    definition.tick_size = pair.tick;
-    definition.lot_size = pair.lot;
-    self.emit(definition, instrument, ts_recv, ts_recv, flags);
+    self.emit_definition(instrument, ts_recv, flags);
   }
 
   // A book held at the old scales cannot be continued at the new ones.

@@ -2,6 +2,19 @@
 
 namespace rtm::feeds {
 
+void VenueAdapter::emit_definition(Instrument& instrument, std::int64_t ts_recv, std::uint16_t flags) {
+  msg::InstrumentDef definition;
+  // A symbol or canonical name too long for the record is sent empty rather
+  // than cut: a cut name would be another instrument's.
+  definition.venue_symbol.assign(instrument.spec.symbol);
+  definition.canonical_symbol.assign(instrument.spec.canonical);
+  definition.price_scale = instrument.spec.price_scale;
+  definition.size_scale = instrument.spec.size_scale;
+  definition.tick_size = instrument.spec.tick_size;
+  definition.lot_size = instrument.spec.lot_size;
+  emit(definition, instrument, ts_recv, ts_recv, flags);
+}
+
 void VenueAdapter::emit_status(Instrument& instrument, msg::StatusCode code, std::string_view detail,
                                std::int64_t ts_recv, std::uint64_t expected, std::uint64_t received) {
   msg::Status status;

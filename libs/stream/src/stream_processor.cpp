@@ -64,6 +64,13 @@ bool StreamProcessor::live(msg::InstrumentId instrument) const {
   return found != books_.end() && found->second.live;
 }
 
+std::optional<BookState> StreamProcessor::book_state(msg::InstrumentId instrument) const {
+  const auto found = books_.find(instrument);
+  if (found == books_.end()) return std::nullopt;
+  const Book& book = found->second;
+  return BookState{&book.book, book.live && !book.book.crossed(), book.price_scale, book.size_scale};
+}
+
 void StreamProcessor::on_trade(const msg::Trade& trade) {
   alerts_.on_activity(trade.header.venue, trade.header.instrument_id, trade.header.ts_event);
   Book& book = book_for(trade.header.instrument_id);

@@ -48,8 +48,21 @@ TEST_F(BinanceAdapterTest, FixtureTradeHasTheSellerAsAggressorWhenTheBuyerMade) 
   EXPECT_EQ(t.aggressor, msg::Aggressor::kSell) << "m: true means the buyer was the maker";
   EXPECT_EQ(t.header.ts_event, 1672515782136LL * 1'000'000);
   EXPECT_EQ(t.header.ts_recv, 99);
-  EXPECT_EQ(t.header.sequence, 1U);
+  EXPECT_EQ(t.header.sequence, 2U) << "after the instrument's definition";
   EXPECT_EQ(t.header.venue, msg::Venue::kBinance);
+  // An instrument's first record is preceded by its definition, so that a
+  // reader of the bus or the journal knows its name and canonical symbol.
+  ASSERT_EQ(sink_.records.size(), 2U);
+  const auto* definition = std::get_if<msg::InstrumentDef>(&sink_.records[0]);
+  ASSERT_NE(definition, nullptr);
+  EXPECT_EQ(definition->header.instrument_id, t.header.instrument_id);
+  EXPECT_EQ(definition->header.sequence, 1U);
+  EXPECT_EQ(definition->header.ts_recv, 99);
+  EXPECT_EQ(definition->venue_symbol.view(), "BNBBTC");
+  EXPECT_EQ(definition->canonical_symbol.view(), "BNB-BTC");
+  EXPECT_EQ(definition->price_scale, t.price_scale);
+  ASSERT_EQ(feed(adapter_, lines[0], 100), FrameResult::kOk);
+  EXPECT_EQ(sink_.all<msg::InstrumentDef>().size(), 1U) << "once";
 }
 
 TEST_F(BinanceAdapterTest, FixtureBookTickerBecomesABbo) {

@@ -74,7 +74,7 @@ TEST_F(CoinbaseAdapterTest, FixtureMatchHasTheTakerAsAggressor) {
   EXPECT_EQ(t.aggressor, msg::Aggressor::kBuy) << "side is the maker's: a resting sell was lifted";
   EXPECT_EQ(t.header.ts_event, 1415348367028459000);
   EXPECT_EQ(t.header.ts_recv, 99);
-  EXPECT_EQ(t.header.sequence, 1U);
+  EXPECT_EQ(t.header.sequence, 2U) << "after the instrument's definition";
   EXPECT_EQ(t.header.venue, msg::Venue::kCoinbase);
   EXPECT_EQ(t.header.flags, msg::flags::kEndOfBatch);
 }
@@ -190,7 +190,8 @@ TEST_F(CoinbaseAdapterTest, RecordsOfAnInstrumentAreNumberedWithoutHoles) {
   feed(adapter_, match(10));
   feed(adapter_, match(12));  // gap and resync statuses
   feed(adapter_, ticker(12));
-  ASSERT_EQ(sink_.records.size(), 8U);
+  ASSERT_EQ(sink_.records.size(), 9U);
+  EXPECT_TRUE(std::holds_alternative<msg::InstrumentDef>(sink_.records[0]));
   const auto seq = [](const msg::AnyRecord& r) {
     return std::visit([](const auto& x) { return x.header.sequence; }, r);
   };

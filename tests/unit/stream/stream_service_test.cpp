@@ -69,12 +69,17 @@ TEST(StreamService, ARestartRebuildsTheStateFromTheJournal) {
   StreamServiceOptions options;
   options.stream.bars.intervals = {1min};
   options.journal = store::JournalOptions{.directory = directory};
-  ConfiguredSymbols symbols;
-  symbols.add(msg::Venue::kKraken, "BTC/USD", "BTC-USD");
   {
     Collected out;
-    StreamService service(options, symbols, out);
+    StreamService service(options, out);
     EXPECT_EQ(service.recover().records, 0U);
+    msg::InstrumentDef definition;
+    definition.header.venue = msg::Venue::kKraken;
+    definition.header.instrument_id = kKraken;
+    definition.venue_symbol.assign("BTC/USD");
+    definition.canonical_symbol.assign("BTC-USD");
+    definition.price_scale = 1;
+    send(service, definition);
     send(service, delta(kStart, msg::BookSide::kBid, 1000, msg::flags::kSnapshotBegin));
     send(service, delta(kStart, msg::BookSide::kAsk, 1002, msg::flags::kSnapshotEnd | msg::flags::kEndOfBatch));
     msg::Status ready;
@@ -84,14 +89,15 @@ TEST(StreamService, ARestartRebuildsTheStateFromTheJournal) {
     ready.code = msg::StatusCode::kBookReady;
     send(service, ready);
     for (std::int64_t i = 0; i < 10; ++i) send(service, trade(kStart + i * 1'000'000'000, 1000 + i));
-    EXPECT_EQ(service.counters().records, 13U);
+    EXPECT_EQ(service.counters().records, 14U);
   }  // stopped: the journal is synced and closed
 
   Collected out;
-  StreamService service(options, symbols, out);
+  StreamService service(options, out);
   const store::RecoveryReport report = service.recover();
   EXPECT_TRUE(report.ok);
-  EXPECT_EQ(report.records, 13U);
+  EXPECT_EQ(report.records, 14U);
+  EXPECT_EQ(service.directory().name(kKraken), "kraken:BTC/USD") << "definitions are journaled too";
   EXPECT_TRUE(out.bars.empty()) << "the replay derives again but sends nothing";
   EXPECT_EQ(out.nbbo, 0);
   const book::OrderBook* book = service.processor().book(kKraken);
@@ -102,12 +108,16 @@ TEST(StreamService, ARestartRebuildsTheStateFromTheJournal) {
   // A trade a minute later closes the bar that began before the restart.
   send(service, trade(kStart + 70'000'000'000, 1100));
   std::uint64_t trades_in_first_bar = 0;
+  std::uint64_t trades_in_first_composite_bar = 0;
   for (const msg::Bar& bar : out.bars) {
-    if (bar.header.instrument_id == kKraken && (bar.header.flags & msg::flags::kFinal) != 0) {
-      trades_in_first_bar = bar.trade_count;
+    if ((bar.header.flags & msg::flags::kFinal) == 0) continue;
+    if (bar.header.instrument_id == kKraken) trades_in_first_bar = bar.trade_count;
+    if (service.processor().symbol_of(bar.header.instrument_id) == "BTC-USD") {
+      trades_in_first_composite_bar = bar.trade_count;
     }
   }
   EXPECT_EQ(trades_in_first_bar, 10U);
+  EXPECT_EQ(trades_in_first_composite_bar, 10U) << "the canonical symbol is learned again from the journal";
   std::filesystem::remove_all(directory);
 }
 

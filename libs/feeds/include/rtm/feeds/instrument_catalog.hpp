@@ -32,6 +32,9 @@ struct Instrument {
   InstrumentSpec spec;
   msg::InstrumentId id = msg::kNoInstrument;
   std::uint64_t next_sequence = 1;
+  // Its InstrumentDef has gone out, so that what reads the records (a
+  // journal, another process) can name it and knows its canonical symbol.
+  bool defined = false;
 };
 
 // The instruments a process knows, by venue and venue symbol. Configured

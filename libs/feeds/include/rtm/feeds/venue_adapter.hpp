@@ -79,6 +79,8 @@ class VenueAdapter {
   // Fills the header and hands the record to the sink.
   template <class R>
   void emit(R& record, Instrument& instrument, std::int64_t ts_event, std::int64_t ts_recv, std::uint16_t flags = 0);
+  // The instrument's InstrumentDef, at its catalog entry's scales.
+  void emit_definition(Instrument& instrument, std::int64_t ts_recv, std::uint16_t flags = 0);
   void emit_status(Instrument& instrument, msg::StatusCode code, std::string_view detail, std::int64_t ts_recv,
                    std::uint64_t expected = 0, std::uint64_t received = 0);
   // Applies one venue message's levels to the book and emits them as
@@ -131,6 +133,12 @@ class VenueAdapter {
 template <class R>
 void VenueAdapter::emit(R& record, Instrument& instrument, std::int64_t ts_event, std::int64_t ts_recv,
                         std::uint16_t flags) {
+  if constexpr (std::is_same_v<R, msg::InstrumentDef>) {
+    instrument.defined = true;
+  } else if (!instrument.defined) [[unlikely]] {
+    // An instrument's first record is preceded by its definition.
+    emit_definition(instrument, ts_recv);
+  }
   record.header.venue = venue_;
   record.header.instrument_id = instrument.id;
   record.header.sequence = instrument.next_sequence++;

@@ -26,6 +26,13 @@ class SymbolResolver {
   virtual std::optional<std::string> canonical(msg::InstrumentId instrument) = 0;
 };
 
+// An instrument's book as the processor holds it.
+struct BookState {
+  const book::OrderBook* book = nullptr;
+  bool live = false;  // current: not stale, resyncing or crossed
+  std::uint8_t price_scale = 0, size_scale = 0;
+};
+
 struct StreamOptions {
   BarOptions bars;
   StatsOptions stats;
@@ -58,6 +65,7 @@ class StreamProcessor {
   [[nodiscard]] std::string symbol_of(msg::InstrumentId composite) const;
   [[nodiscard]] const book::OrderBook* book(msg::InstrumentId instrument) const;
   [[nodiscard]] bool live(msg::InstrumentId instrument) const;
+  [[nodiscard]] std::optional<BookState> book_state(msg::InstrumentId instrument) const;
   [[nodiscard]] const BarBuilder& bars() const noexcept { return bars_; }
   [[nodiscard]] const AlertEngine& alerts() const noexcept { return alerts_; }
 
