@@ -3,32 +3,36 @@
 #include <cstdio>
 
 #include "record_json.hpp"
+#include "rtm/msg/codec.hpp"
 
 namespace rtm::cli {
 
-void DerivedSummary::on_bar(const msg::Bar& bar) {
-  if ((bar.header.flags & msg::flags::kFinal) == 0) return;
+void DerivedSummary::on_record(std::span<const std::byte> record) {
+  msg::AnyRecord decoded;
+  const bool decodable = msg::decode(record, decoded).ok();
   std::lock_guard lock(mutex_);
-  ++bars_final_;
-  if (bar.header.venue == msg::Venue::kComposite && bar.interval_ns == 60'000'000'000) {
-    last_bar_[bar.header.instrument_id] = bar;
+  ++seen_;
+  if (!decodable) return;
+  if (const auto* bar = std::get_if<msg::Bar>(&decoded)) {
+    if ((bar->header.flags & msg::flags::kFinal) == 0) return;
+    ++bars_final_;
+    if (bar->header.venue == msg::Venue::kComposite && bar->interval_ns == 60'000'000'000) {
+      last_bar_[bar->header.instrument_id] = *bar;
+    }
+  } else if (const auto* nbbo = std::get_if<msg::Nbbo>(&decoded)) {
+    ++nbbo_updates_;
+    nbbo_[nbbo->header.instrument_id] = *nbbo;
+  } else if (std::holds_alternative<msg::Stats>(decoded)) {
+    ++stats_;
+  } else if (std::holds_alternative<msg::Alert>(decoded)) {
+    ++alerts_;
   }
 }
 
-void DerivedSummary::on_nbbo(const msg::Nbbo& nbbo) {
+void DerivedSummary::on_gap(std::uint64_t lost) {
   std::lock_guard lock(mutex_);
-  ++nbbo_updates_;
-  nbbo_[nbbo.header.instrument_id] = nbbo;
-}
-
-void DerivedSummary::on_stats(const msg::Stats&) {
-  std::lock_guard lock(mutex_);
-  ++stats_;
-}
-
-void DerivedSummary::on_alert(const msg::Alert&) {
-  std::lock_guard lock(mutex_);
-  ++alerts_;
+  lost_ += lost;
+  seen_ += lost;
 }
 
 std::string DerivedSummary::table(const store::HotStore& store) const {
@@ -61,9 +65,10 @@ std::string DerivedSummary::table(const store::HotStore& store) const {
     out += line;
   }
   std::snprintf(line, sizeof(line),
-                "stream: %llu bars final, %llu best bid/offer updates, %llu statistics, %llu alerts\n",
+                "stream: %llu bars final, %llu best bid/offer updates, %llu statistics, %llu alerts (%llu missed)\n",
                 static_cast<unsigned long long>(bars_final_), static_cast<unsigned long long>(nbbo_updates_),
-                static_cast<unsigned long long>(stats_), static_cast<unsigned long long>(alerts_));
+                static_cast<unsigned long long>(stats_), static_cast<unsigned long long>(alerts_),
+                static_cast<unsigned long long>(lost_));
   return out + line;
 }
 

@@ -19,6 +19,7 @@
 #include "rtm/feeds/publishing_sink.hpp"
 #include "rtm/msg/channels.hpp"
 #include "rtm/msg/in_process_transport.hpp"
+#include "derived_publisher.hpp"
 #include "stream_service.hpp"
 #include "venue_endpoints.hpp"
 
@@ -112,13 +113,20 @@ int run_command(int argc, char** argv) {
   // has not read: nothing is lost inside one process.
   bus.configure_channel(msg::kMarketDataChannel, {.capacity = 1U << 16, .policy = msg::OverrunPolicy::kBackPressure});
   BusMonitor monitor(bus);
+  // What the stream side derives goes out on its own channel; its readers
+  // (the summary here) never hold the stream side up.
+  bus.configure_channel(msg::kDerivedChannel, {.capacity = 1U << 14, .policy = msg::OverrunPolicy::kOverwrite});
+  const auto derived_publisher = bus.make_publisher(msg::kDerivedChannel);
+  streamsvc::DerivedPublisher derived_out(*derived_publisher);
   DerivedSummary derived;
+  msg::SubscriptionThread derived_thread(
+      bus.make_subscriber(msg::kDerivedChannel, {.start = msg::StartFrom::kEarliest}), derived);
   store::HotStore hot_store;
   streamsvc::StreamServiceOptions stream_options;
   stream_options.journal = run_options->journal;
   stream_options.skip_corrupt = run_options->skip_corrupt;
   stream_options.hot_store = &hot_store;
-  streamsvc::StreamService stream_service(std::move(stream_options), derived);
+  streamsvc::StreamService stream_service(std::move(stream_options), derived_out);
   try {
     const store::RecoveryReport recovered = stream_service.recover();
     if (run_options->journal) std::printf("%s\n", recovery_line(*run_options->journal, recovered).c_str());
@@ -181,6 +189,11 @@ int run_command(int argc, char** argv) {
   }
   monitor.stop();
   stream_thread.stop();
+  // The summary's reader then takes the last of what the stream side derived.
+  while (derived.seen() < derived_out.published() && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  derived_thread.stop();
   if (!read_all()) std::fprintf(stderr, "rtm run: the bus reader did not catch up before the deadline\n");
   std::printf("%s after %.1f s of feed time.\n%s%s\n%s", g_stop != 0 ? "stopped" : "finished", seconds,
               last_summary.c_str(), bus_line().c_str(), derived.table(hot_store).c_str());
