@@ -95,7 +95,7 @@ void LiveFeed::resync(std::string_view symbol) {
 void LiveFeed::fetch_snapshot(const std::string& symbol) {
   ++counters_.snapshots_requested;
   const std::string url = binance_depth_url(options_.endpoints.rest, symbol);
-  http_.get(url, [this, alive = alive_, symbol, url](const net::HttpResponse& response) {
+  http_.get(url, [this, alive = alive_, symbol, url](const net::HttpClientResponse& response) {
     if (!*alive) return;
     if (response.error) {
       ++counters_.snapshots_failed;

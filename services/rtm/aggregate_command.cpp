@@ -14,7 +14,7 @@
 #include <string_view>
 #include <vector>
 
-#include "derived_json.hpp"
+#include "rtm/json/derived_json.hpp"
 #include "input_file.hpp"
 #include "json_lines_sink.hpp"
 #include "rtm/feeds/capture_replay.hpp"
@@ -141,15 +141,15 @@ class JsonDerivedSink final : public stream::DerivedSink {
 
   void on_bar(const msg::Bar& bar) override {
     if (!options_.open && (bar.header.flags & msg::flags::kFinal) == 0) return;
-    write_json_line(bar_json(bar, name_of(bar.header)));
+    write_json_line(json::bar_json(bar, name_of(bar.header)));
   }
   void on_nbbo(const msg::Nbbo& nbbo) override {
-    if (options_.nbbo) write_json_line(nbbo_json(nbbo, name_of(nbbo.header)));
+    if (options_.nbbo) write_json_line(json::nbbo_json(nbbo, name_of(nbbo.header)));
   }
   void on_stats(const msg::Stats& stats) override {
-    if (options_.stats) write_json_line(stats_json(stats, name_of(stats.header)));
+    if (options_.stats) write_json_line(json::stats_json(stats, name_of(stats.header)));
   }
-  void on_alert(const msg::Alert& alert) override { write_json_line(alert_json(alert, name_of(alert.header))); }
+  void on_alert(const msg::Alert& alert) override { write_json_line(json::alert_json(alert, name_of(alert.header))); }
 
  private:
   std::string name_of(const msg::RecordHeader& header) const {

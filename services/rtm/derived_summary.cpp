@@ -2,7 +2,7 @@
 
 #include <cstdio>
 
-#include "record_json.hpp"
+#include "rtm/json/record_json.hpp"
 #include "rtm/msg/codec.hpp"
 
 namespace rtm::cli {
@@ -48,7 +48,7 @@ std::string DerivedSummary::table(const store::HotStore& store) const {
     const auto side = [&](bool bid) {
       const msg::Venue venue = bid ? nbbo.bid_venue : nbbo.ask_venue;
       if (venue == msg::Venue::kUnknown) return std::string("-");
-      return decimal_text(bid ? nbbo.bid_price : nbbo.ask_price, nbbo.price_scale) + " " +
+      return json::decimal_text(bid ? nbbo.bid_price : nbbo.ask_price, nbbo.price_scale) + " " +
              std::string(msg::venue_name(venue));
     };
     const char* market = nbbo.condition == msg::NbboCondition::kCrossed  ? "crossed"
@@ -57,8 +57,8 @@ std::string DerivedSummary::table(const store::HotStore& store) const {
                                                                          : "partial";
     std::string bar = "-";
     if (const auto found = last_bar_.find(id); found != last_bar_.end()) {
-      bar = decimal_text(found->second.close, found->second.price_scale) + ", " +
-            decimal_text(found->second.volume, found->second.size_scale);
+      bar = json::decimal_text(found->second.close, found->second.price_scale) + ", " +
+            json::decimal_text(found->second.volume, found->second.size_scale);
     }
     std::snprintf(line, sizeof(line), "%-11s %-24s %-24s %-8s %s\n", symbol.c_str(), side(true).c_str(),
                   side(false).c_str(), market, bar.c_str());

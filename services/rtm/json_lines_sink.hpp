@@ -5,7 +5,8 @@
 #include <map>
 #include <set>
 
-#include "record_json.hpp"
+#include "rtm/feeds/instrument_catalog.hpp"
+#include "rtm/json/record_json.hpp"
 #include "rtm/feeds/record_sink.hpp"
 
 namespace rtm::cli {
@@ -17,7 +18,8 @@ void write_json_line(const boost::json::object& object);
 // which books the records since the last take_touched() changed.
 class JsonLinesSink final : public feeds::RecordSink {
  public:
-  explicit JsonLinesSink(const feeds::InstrumentCatalog& catalog) : json_(catalog) {}
+  explicit JsonLinesSink(const feeds::InstrumentCatalog& catalog)
+      : json_([&catalog](msg::InstrumentId id) { return catalog.name(id); }) {}
 
   void on_trade(const msg::Trade& r) override { write_json_line(json_.to_json(r)); }
   void on_bbo(const msg::Bbo& r) override { write_json_line(json_.to_json(r)); }
@@ -28,7 +30,7 @@ class JsonLinesSink final : public feeds::RecordSink {
   std::set<msg::InstrumentId> take_touched() { return std::exchange(touched_, {}); }
 
  private:
-  RecordJson json_;
+  json::RecordJson json_;
   std::map<msg::InstrumentId, bool> in_snapshot_;
   std::set<msg::InstrumentId> touched_;
 };

@@ -15,7 +15,7 @@
 
 #include "input_file.hpp"
 #include "json_lines_sink.hpp"
-#include "record_json.hpp"
+#include "rtm/json/record_json.hpp"
 #include "rtm/feeds/capture.hpp"
 #include "rtm/feeds/kraken_adapter.hpp"
 #include "rtm/feeds/venue_set.hpp"
@@ -96,8 +96,8 @@ void print_books(const feeds::VenueAdapter& adapter, const feeds::InstrumentCata
       boost::json::array rows;
       const std::size_t count = book->top(side, levels);
       for (std::size_t i = 0; i < count; ++i) {
-        rows.push_back(boost::json::array{decimal_text(levels[i].price, instrument->spec.price_scale),
-                                          decimal_text(levels[i].size, instrument->spec.size_scale)});
+        rows.push_back(boost::json::array{json::decimal_text(levels[i].price, instrument->spec.price_scale),
+                                          json::decimal_text(levels[i].size, instrument->spec.size_scale)});
       }
       out[side == msg::BookSide::kBid ? "bids" : "asks"] = std::move(rows);
     }

@@ -2,6 +2,8 @@
 // API in one process, on the synthetic market by default.
 #include "run_command.hpp"
 
+#include <atomic>
+#include <charconv>
 #include <chrono>
 #include <csignal>
 #include <cstdio>
@@ -13,6 +15,9 @@
 #include <vector>
 
 #include "bus_monitor.hpp"
+#include "rest_api.hpp"
+#include "rtm/net/event_loop.hpp"
+#include "rtm/net/http_server.hpp"
 #include "derived_summary.hpp"
 #include "ingest_runner.hpp"
 #include "option_reader.hpp"
@@ -38,11 +43,13 @@ constexpr const char* kUsage =
     "rebuilds books, bars and statistics from the journal before it goes on.\n"
     "\n"
     "options (each also read from the environment variable shown):\n"
+    "  --listen ADDRESS:PORT        RTM_LISTEN           the dashboard and the REST API (0.0.0.0:8080)\n"
     "  --journal DIR                RTM_JOURNAL          journal directory (none: nothing survives a stop)\n"
     "  --journal-fsync MS           RTM_JOURNAL_FSYNC    fsync every MS milliseconds, 0 never (10)\n"
     "  --skip-corrupt               RTM_SKIP_CORRUPT=1   recovery skips corrupt records instead of refusing\n";
 
 struct RunOptions {
+  net::HttpServerOptions http;
   std::optional<store::JournalOptions> journal;
   bool skip_corrupt = false;
 };
@@ -55,7 +62,7 @@ std::optional<RunOptions> take_run_options(int& argc, char** argv) {
   int kept = 0;
   for (int i = 0; i < argc; ++i) {
     const std::string_view arg = argv[i];
-    if ((arg == "--journal" || arg == "--journal-fsync") && i + 1 < argc) {
+    if ((arg == "--journal" || arg == "--journal-fsync" || arg == "--listen") && i + 1 < argc) {
       own.push_back(argv[i]);
       own.push_back(argv[++i]);
     } else if (arg == "--skip-corrupt") {
@@ -67,10 +74,20 @@ std::optional<RunOptions> take_run_options(int& argc, char** argv) {
   argc = kept;
   std::string directory;
   double fsync_ms = 10;
+  std::string listen = "0.0.0.0:8080";
   ingest::OptionReader reader("rtm run", static_cast<int>(own.size()), own.data());
   const bool ok =
       reader.read("--journal", "RTM_JOURNAL", directory, [](const std::string&) { return true; }) &&
-      reader.read("--journal-fsync", "RTM_JOURNAL_FSYNC", fsync_ms, [](double ms) { return ms >= 0 && ms <= 60'000; });
+      reader.read("--journal-fsync", "RTM_JOURNAL_FSYNC", fsync_ms, [](double ms) { return ms >= 0 && ms <= 60'000; }) &&
+      reader.read("--listen", "RTM_LISTEN", listen, [&](const std::string& text) {
+        const std::size_t colon = text.rfind(':');
+        std::uint16_t port = 0;
+        const char* end = text.data() + text.size();
+        if (colon == std::string::npos || std::from_chars(text.data() + colon + 1, end, port).ptr != end) return false;
+        options.http.address = text.substr(0, colon);
+        options.http.port = port;
+        return true;
+      });
   if (const char* skip = std::getenv("RTM_SKIP_CORRUPT");  // NOLINT(concurrency-mt-unsafe): at startup
       skip != nullptr && std::string_view(skip) == "1")
     options.skip_corrupt = true;
@@ -140,11 +157,25 @@ int run_command(int argc, char** argv) {
   feeds::PublishingSink publishing(*publisher);
   ingest::IngestRunner runner(*options, publishing);
 
+  // The API answers from the hot store on a thread of its own.
+  std::atomic<bool> stopping{false};
+  api::RestApi rest(hot_store, [&] { return !stopping && stream_service.counters().records > 0; });
+  net::EventLoop http_loop;
+  net::HttpServer http(http_loop, run_options->http, [&](const net::HttpRequest& request) { return rest.handle(request); });
+  try {
+    http.start();
+  } catch (const std::exception& error) {
+    std::fprintf(stderr, "rtm run: %s\n", error.what());
+    return 1;
+  }
+  http_loop.start();
+
   std::printf("rtm %s: %s\n", RTM_VERSION, runner.describe().c_str());
+  const std::string host = run_options->http.address == "0.0.0.0" ? "localhost" : run_options->http.address;
   std::printf(
-      "The dashboard and the REST and WebSocket API are not part of this build yet; a summary\n"
-      "is printed every %g s. Ctrl-C stops.\n\n",
-      options->summary_every);
+      "Dashboard at http://%s:%u/ (REST under /v1, /healthz, /readyz); a summary is printed every %g s.\n"
+      "Ctrl-C stops.\n\n",
+      host.c_str(), static_cast<unsigned>(http.port()), options->summary_every);
   std::fflush(stdout);
 
   auto bus_line = [&] {
@@ -174,6 +205,8 @@ int run_command(int argc, char** argv) {
   }
   std::signal(SIGINT, previous_int);
   std::signal(SIGTERM, previous_term);
+  // Not ready from here on; the API answers until the end.
+  stopping = true;
 
   // Let the reader drain what was published, then stop it. It is at most a
   // ring behind, which takes milliseconds to read; the generous deadline is

@@ -28,14 +28,14 @@ namespace {
 constexpr auto kAwait = asio::use_awaitable;
 
 template <class Stream>
-awaitable<HttpResponse> exchange(Stream& stream, const Url& url, std::size_t body_limit) {
+awaitable<HttpClientResponse> exchange(Stream& stream, const Url& url, std::size_t body_limit) {
   http::request<http::empty_body> request{http::verb::get, url.target, 11};
   request.set(http::field::host, url.authority());
   request.set(http::field::user_agent, "rtm");
   request.set(http::field::accept, "application/json");
   error_code ec;
   co_await http::async_write(stream, request, asio::redirect_error(kAwait, ec));
-  HttpResponse response;
+  HttpClientResponse response;
   if (ec) {
     response.error = ec;
     co_return response;
@@ -61,12 +61,12 @@ struct HttpClient::Impl {
       : io(context), options(std::move(opts)), tls(detail::make_tls_context(options.tls)) {}
 
   static awaitable<void> get(std::shared_ptr<Impl> self, std::string text, Done done) {
-    HttpResponse response = co_await self->fetch(text);
+    HttpClientResponse response = co_await self->fetch(text);
     done(std::move(response));
   }
 
-  awaitable<HttpResponse> fetch(const std::string& text) {
-    HttpResponse failed;
+  awaitable<HttpClientResponse> fetch(const std::string& text) {
+    HttpClientResponse failed;
     const std::optional<Url> url = parse_url(text);
     if (!url || url->websocket) {
       failed.error = errc::bad_url;
@@ -101,7 +101,7 @@ struct HttpClient::Impl {
       failed.error = ec;
       co_return failed;
     }
-    HttpResponse response = co_await exchange(stream, *url, options.body_limit);
+    HttpClientResponse response = co_await exchange(stream, *url, options.body_limit);
     // Servers often drop TLS without a close_notify; the response is whole.
     co_await stream.async_shutdown(asio::redirect_error(kAwait, ec));
     co_return response;

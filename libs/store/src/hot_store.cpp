@@ -102,29 +102,52 @@ std::optional<msg::InstrumentDef> HotStore::instrument(msg::InstrumentId id) con
 }
 
 std::vector<msg::Trade> HotStore::trades(msg::InstrumentId instrument, std::int64_t from, std::int64_t to,
-                                         std::size_t limit) const {
+                                         std::size_t limit, std::optional<TradePosition> after) const {
   std::vector<msg::Trade> out;
   std::shared_lock lock(mutex_);
   const auto found = trades_.find(instrument);
   if (found == trades_.end()) return out;
   const TradeSeries& series = found->second.series;
-  for (std::size_t i = series.lower_bound(from); i < series.size() && out.size() < limit; ++i) {
-    const StoredTrade& stored = series[i];
-    if (stored.ts_event >= to) break;
-    msg::Trade& trade = out.emplace_back();
-    trade.header.venue = found->second.venue;
-    trade.header.instrument_id = instrument;
-    trade.header.sequence = stored.sequence;
-    trade.header.ts_event = stored.ts_event;
-    trade.header.ts_recv = stored.ts_recv;
-    trade.price = stored.price;
-    trade.size = stored.size;
-    trade.trade_id = stored.trade_id;
-    trade.aggressor = stored.aggressor;
-    trade.price_scale = stored.price_scale;
-    trade.size_scale = stored.size_scale;
+  std::size_t first = series.lower_bound(after ? std::max(from, after->ts_event) : from);
+  // Trades at the same time keep their arrival order, which is their sequence's.
+  while (after && first < series.size() && series[first].ts_event == after->ts_event &&
+         series[first].sequence <= after->sequence) {
+    ++first;
+  }
+  for (std::size_t i = first; i < series.size() && out.size() < limit && series[i].ts_event < to; ++i) {
+    out.push_back(to_trade(instrument, found->second, series[i]));
   }
   return out;
+}
+
+std::vector<msg::Trade> HotStore::latest_trades(msg::InstrumentId instrument, std::int64_t from, std::int64_t to,
+                                                std::size_t limit) const {
+  std::vector<msg::Trade> out;
+  std::shared_lock lock(mutex_);
+  const auto found = trades_.find(instrument);
+  if (found == trades_.end()) return out;
+  const TradeSeries& series = found->second.series;
+  const std::size_t first = series.lower_bound(from);
+  for (std::size_t i = series.lower_bound(to); i > first && out.size() < limit; --i) {
+    out.push_back(to_trade(instrument, found->second, series[i - 1]));
+  }
+  return out;
+}
+
+msg::Trade HotStore::to_trade(msg::InstrumentId instrument, const TradeLog& log, const StoredTrade& stored) {
+  msg::Trade trade;
+  trade.header.venue = log.venue;
+  trade.header.instrument_id = instrument;
+  trade.header.sequence = stored.sequence;
+  trade.header.ts_event = stored.ts_event;
+  trade.header.ts_recv = stored.ts_recv;
+  trade.price = stored.price;
+  trade.size = stored.size;
+  trade.trade_id = stored.trade_id;
+  trade.aggressor = stored.aggressor;
+  trade.price_scale = stored.price_scale;
+  trade.size_scale = stored.size_scale;
+  return trade;
 }
 
 std::vector<msg::Bar> HotStore::bars(msg::InstrumentId instrument, std::int64_t interval_ns, std::int64_t from,
@@ -133,10 +156,11 @@ std::vector<msg::Bar> HotStore::bars(msg::InstrumentId instrument, std::int64_t 
   std::shared_lock lock(mutex_);
   const auto found = bars_.find({instrument, interval_ns});
   if (found == bars_.end()) return out;
-  for (auto it = found->second.lower_bound(from); it != found->second.end() && it->first < to && out.size() < limit;
-       ++it) {
-    out.push_back(it->second);
+  const auto first = found->second.lower_bound(from);
+  for (auto it = found->second.lower_bound(to); it != first && out.size() < limit;) {
+    out.push_back((--it)->second);
   }
+  std::reverse(out.begin(), out.end());
   return out;
 }
 

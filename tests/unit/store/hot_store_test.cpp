@@ -101,12 +101,27 @@ TEST(HotStore, TradesAreKeptByCountAndByAgeAndQueriedByTime) {
   ASSERT_EQ(some.size(), 10U);
   EXPECT_EQ(some.front().trade_id, 60U);
   EXPECT_EQ(store.trades(kBtc, kStart + 60'000'000, kStart + 70'000'000, 3).size(), 3U);
+  const std::vector<msg::Trade> tape = store.latest_trades(kBtc, kStart + 60'000'000, kStart + 70'000'000, 3);
+  ASSERT_EQ(tape.size(), 3U);
+  EXPECT_EQ(tape[0].trade_id, 69U) << "newest first";
+  EXPECT_EQ(tape[2].trade_id, 67U);
   EXPECT_TRUE(store.trades(kEth, 0, INT64_MAX, 10).empty());
+  // Pages: each starts after the last trade of the one before, ties included.
+  for (std::uint64_t id = 200; id < 205; ++id) store.add_trade(trade(kBtc, kStart + 99'000'000, id));
+  std::vector<std::uint64_t> paged;
+  std::optional<TradePosition> after;
+  for (int page = 0; page < 10; ++page) {
+    const auto trades = store.trades(kBtc, kStart + 98'000'000, INT64_MAX, 2, after);
+    if (trades.empty()) break;
+    for (const msg::Trade& t : trades) paged.push_back(t.trade_id);
+    after = TradePosition{trades.back().header.ts_event, trades.back().header.sequence};
+  }
+  EXPECT_EQ(paged, (std::vector<std::uint64_t>{98, 99, 200, 201, 202, 203, 204}));
   // By age: a trade 20 s later leaves only what is within 10 s of it.
   store.add_trade(trade(kBtc, kStart + 20'000'000'000, 1000));
   all = store.trades(kBtc, 0, INT64_MAX, 1000);
   ASSERT_EQ(all.size(), 1U);
-  EXPECT_EQ(store.counters().trades_evicted, 50U + 50U);
+  EXPECT_EQ(store.counters().trades_evicted, 50U + 5U + 50U);
 }
 
 msg::Bar bar(std::int64_t start, std::uint16_t revision, std::uint64_t trades) {
@@ -134,7 +149,10 @@ TEST(HotStore, ABarIsReplacedByItsLaterVersionsAndOldBarsGo) {
   bars = store.bars(kBtc, 60'000'000'000, 0, INT64_MAX, 100);
   ASSERT_EQ(bars.size(), 11U) << "ten minutes back from the newest start, both ends kept";
   EXPECT_EQ(bars.front().start_ns, kStart + 10 * 60'000'000'000LL);
-  EXPECT_EQ(store.bars(kBtc, 60'000'000'000, kStart + 15 * 60'000'000'000LL, INT64_MAX, 2).size(), 2U);
+  const std::vector<msg::Bar> newest = store.bars(kBtc, 60'000'000'000, kStart, kStart + 15 * 60'000'000'000LL, 2);
+  ASSERT_EQ(newest.size(), 2U) << "the newest of the range, oldest first";
+  EXPECT_EQ(newest[0].start_ns, kStart + 13 * 60'000'000'000LL);
+  EXPECT_EQ(newest[1].start_ns, kStart + 14 * 60'000'000'000LL);
 }
 
 TEST(HotStore, BooksAlertsStatsAndSymbols) {

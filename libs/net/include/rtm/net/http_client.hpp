@@ -12,7 +12,7 @@
 
 namespace rtm::net {
 
-struct HttpResponse {
+struct HttpClientResponse {
   std::error_code error;  // set when no response arrived, or its status was not 200
   unsigned status = 0;
   std::string body;
@@ -29,7 +29,7 @@ struct HttpClientOptions {
 // now and then needs. Completion handlers run on the EventLoop's thread.
 class HttpClient {
  public:
-  using Done = std::function<void(HttpResponse)>;
+  using Done = std::function<void(HttpClientResponse)>;
 
   // Throws boost::system::system_error for an unreadable CA file.
   HttpClient(EventLoop& loop, HttpClientOptions options);

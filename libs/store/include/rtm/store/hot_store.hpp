@@ -50,6 +50,12 @@ struct BookTop {
   std::vector<BookLevel> asks;
 };
 
+// Where a page of trades ended: the next page starts after it.
+struct TradePosition {
+  std::int64_t ts_event = 0;
+  std::uint64_t sequence = 0;
+};
+
 struct HotStoreCounters {
   std::uint64_t trades = 0;          // stored
   std::uint64_t trades_evicted = 0;  // by retention
@@ -84,9 +90,14 @@ class HotStore {
   // Queries, from any thread. Times are event times in ns, [from, to).
   [[nodiscard]] std::vector<msg::InstrumentDef> instruments() const;
   [[nodiscard]] std::optional<msg::InstrumentDef> instrument(msg::InstrumentId id) const;
-  // Oldest first, at most `limit`.
+  // Oldest first, at most `limit`; with `after`, only those that come
+  // after that trade.
   [[nodiscard]] std::vector<msg::Trade> trades(msg::InstrumentId instrument, std::int64_t from, std::int64_t to,
-                                               std::size_t limit) const;
+                                               std::size_t limit, std::optional<TradePosition> after = {}) const;
+  // The newest `limit` trades in [from, to), newest first: a tape.
+  [[nodiscard]] std::vector<msg::Trade> latest_trades(msg::InstrumentId instrument, std::int64_t from, std::int64_t to,
+                                                      std::size_t limit) const;
+  // The newest `limit` bars starting in [from, to), oldest first.
   [[nodiscard]] std::vector<msg::Bar> bars(msg::InstrumentId instrument, std::int64_t interval_ns, std::int64_t from,
                                            std::int64_t to, std::size_t limit) const;
   // At most `depth` levels a side.
@@ -112,6 +123,7 @@ class HotStore {
   using BarSeries = std::map<std::int64_t, msg::Bar>;  // by start
 
   void evict_trades(TradeLog& log);
+  static msg::Trade to_trade(msg::InstrumentId instrument, const TradeLog& log, const StoredTrade& stored);
 
   HotStoreOptions options_;
   mutable std::shared_mutex mutex_;

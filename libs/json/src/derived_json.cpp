@@ -1,11 +1,11 @@
-#include "derived_json.hpp"
+#include "rtm/json/derived_json.hpp"
 
 #include <boost/json/array.hpp>
 
-#include "record_json.hpp"
+#include "rtm/json/record_json.hpp"
 #include "rtm/stream/durations.hpp"
 
-namespace rtm::cli {
+namespace rtm::json {
 
 namespace {
 
@@ -118,4 +118,4 @@ boost::json::object alert_json(const msg::Alert& alert, const std::string& name)
   return out;
 }
 
-}  // namespace rtm::cli
+}  // namespace rtm::json

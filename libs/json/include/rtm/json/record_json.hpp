@@ -2,19 +2,21 @@
 
 #include <boost/json/object.hpp>
 
+#include <functional>
 #include <string>
 
-#include "rtm/feeds/instrument_catalog.hpp"
 #include "rtm/msg/records.hpp"
 
-namespace rtm::cli {
+namespace rtm::json {
 
 // One normalized record as the JSON object rtm's tools print, one per line:
 // type, instrument ("venue:SYMBOL"), seq, ts_event, ts_recv, then the
 // fields of the record's type, decimals as exact strings.
 class RecordJson {
  public:
-  explicit RecordJson(const feeds::InstrumentCatalog& catalog) : catalog_(catalog) {}
+  // Names an instrument: "binance:BTCUSDT".
+  using Namer = std::function<std::string(msg::InstrumentId)>;
+  explicit RecordJson(Namer name_of) : name_of_(std::move(name_of)) {}
 
   boost::json::object to_json(const msg::Trade& trade) const;
   boost::json::object to_json(const msg::Bbo& bbo) const;
@@ -27,9 +29,9 @@ class RecordJson {
  private:
   boost::json::object header(const msg::RecordHeader& header, std::string_view type) const;
 
-  const feeds::InstrumentCatalog& catalog_;
+  Namer name_of_;
 };
 
 std::string decimal_text(std::int64_t mantissa, std::uint8_t scale);
 
-}  // namespace rtm::cli
+}  // namespace rtm::json

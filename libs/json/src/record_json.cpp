@@ -1,6 +1,6 @@
-#include "record_json.hpp"
+#include "rtm/json/record_json.hpp"
 
-namespace rtm::cli {
+namespace rtm::json {
 
 std::string decimal_text(std::int64_t mantissa, std::uint8_t scale) {
   return msg::to_string({mantissa, scale});
@@ -9,7 +9,7 @@ std::string decimal_text(std::int64_t mantissa, std::uint8_t scale) {
 boost::json::object RecordJson::header(const msg::RecordHeader& h, std::string_view type) const {
   boost::json::object out;
   out["type"] = type;
-  out["instrument"] = catalog_.name(h.instrument_id);
+  out["instrument"] = name_of_(h.instrument_id);
   out["seq"] = h.sequence;
   out["ts_event"] = h.ts_event;
   out["ts_recv"] = h.ts_recv;
@@ -67,4 +67,4 @@ boost::json::object RecordJson::to_json(const msg::InstrumentDef& definition) co
   return out;
 }
 
-}  // namespace rtm::cli
+}  // namespace rtm::json

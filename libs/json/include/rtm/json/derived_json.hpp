@@ -4,10 +4,9 @@
 
 #include <string>
 
-#include "rtm/feeds/instrument_catalog.hpp"
 #include "rtm/msg/records.hpp"
 
-namespace rtm::cli {
+namespace rtm::json {
 
 // Derived records as the JSON lines rtm aggregate prints: decimals as exact
 // strings; composite records (venue "composite") name their canonical symbol
@@ -18,4 +17,4 @@ boost::json::object stats_json(const msg::Stats& stats, const std::string& instr
 // `name`: the instrument ("venue:SYMBOL"), or for a composite the symbol.
 boost::json::object alert_json(const msg::Alert& alert, const std::string& name);
 
-}  // namespace rtm::cli
+}  // namespace rtm::json

@@ -1,0 +1,59 @@
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <string>
+#include <string_view>
+
+#include "query_params.hpp"
+#include "rtm/net/http_server.hpp"
+#include "rtm/store/hot_store.hpp"
+
+namespace rtm::api {
+
+struct RestApiCounters {
+  std::atomic<std::uint64_t> requests{0};
+  std::atomic<std::uint64_t> client_errors{0};  // answered 4xx
+};
+
+// rtm's REST API over the hot store, for analysts with curl and pandas:
+// /v1/instruments, /v1/trades, /v1/bars, /v1/book, /v1/nbbo, /v1/stats,
+// /v1/alerts, with /healthz, /readyz and the dashboard at /. JSON (Boost.JSON),
+// decimals as strings, times in ns since the epoch (queries also take RFC
+// 3339); trades and bars also as CSV (format=csv). Errors are
+// {"error":{"code":..,"message":..}} with 400 for a bad parameter (naming it
+// and why), 404 for an unknown route or instrument, 405 for a method other
+// than GET or HEAD.
+class RestApi {
+ public:
+  // `ready`: whether the stack is ready to serve (feeds flowing, not
+  // shutting down); /readyz answers 503 while it is not.
+  RestApi(const store::HotStore& store, std::function<bool()> ready);
+
+  net::HttpResponse handle(const net::HttpRequest& request);
+
+  [[nodiscard]] const RestApiCounters& counters() const noexcept { return counters_; }
+
+ private:
+  net::HttpResponse instruments() const;
+  net::HttpResponse trades(QueryParams& params) const;
+  net::HttpResponse bars(QueryParams& params) const;
+  net::HttpResponse book(QueryParams& params) const;
+  net::HttpResponse nbbo(QueryParams& params) const;
+  net::HttpResponse stats(QueryParams& params) const;
+  net::HttpResponse alerts(QueryParams& params) const;
+
+  // The instrument named by `instrument` ("binance:BTCUSDT"), known to the
+  // store; nullopt with the error response set otherwise.
+  std::optional<msg::InstrumentId> instrument_of(QueryParams& params, net::HttpResponse& error) const;
+  std::string name_of(msg::InstrumentId id) const;
+
+  const store::HotStore& store_;
+  std::function<bool()> ready_;
+  RestApiCounters counters_;
+};
+
+// {"error":{"code":..,"message":..}} with the status.
+net::HttpResponse error_response(int status, std::string_view code, std::string_view message);
+
+}  // namespace rtm::api

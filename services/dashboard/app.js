@@ -1,0 +1,149 @@
+// The rtm dashboard: polls the REST API once a second and draws the
+// cross-venue best bid/offer, candles, a venue's book, its trades and
+// statistics, the feeds' state and recent alerts. No framework, no build.
+"use strict";
+
+const $ = (id) => document.getElementById(id);
+const state = { instruments: [], symbol: null, instrument: null, interval: "1m" };
+
+async function get(path) {
+  const response = await fetch(path, { cache: "no-store" });
+  const body = await response.json();
+  if (!response.ok) throw new Error(body.error ? body.error.message : response.statusText);
+  return body;
+}
+
+function time(ns) {
+  return new Date(Number(BigInt(ns) / 1000000n)).toISOString().slice(11, 23);
+}
+
+function cell(text, cls) {
+  const td = document.createElement("td");
+  td.textContent = text;
+  if (cls) td.className = cls;
+  return td;
+}
+
+function fill(tableId, rows) {
+  const body = $(tableId).tBodies[0];
+  body.replaceChildren(...rows.map((cells) => {
+    const tr = document.createElement("tr");
+    tr.append(...cells);
+    return tr;
+  }));
+}
+
+function fixed(value, digits) {
+  return value === null || value === undefined ? "–" : Number(value).toFixed(digits);
+}
+
+function options(select, values, chosen) {
+  if (select.options.length === values.length) return;
+  select.replaceChildren(...values.map((v) => new Option(v, v, false, v === chosen)));
+}
+
+async function refreshInstruments() {
+  state.instruments = (await get("/v1/instruments")).instruments;
+  const symbols = [...new Set(state.instruments.map((i) => i.canonical))].sort();
+  if (!state.symbol || !symbols.includes(state.symbol)) state.symbol = symbols[0] || null;
+  options($("symbol"), symbols, state.symbol);
+  const members = state.instruments.filter((i) => i.canonical === state.symbol).map((i) => i.instrument);
+  if (!members.includes(state.instrument)) state.instrument = members[0] || null;
+  options($("instrument"), members, state.instrument);
+  fill("feeds", state.instruments.map((i) => [cell(i.instrument), cell(i.book, i.book === "live" ? "live" : "stale")]));
+}
+
+async function refreshNbbo() {
+  const n = await get(`/v1/nbbo?symbol=${encodeURIComponent(state.symbol)}`);
+  const side = (label, price, size, venue) =>
+    `<div><small>${label} · ${venue || "none"}</small>${price || "–"} <small>${size || ""}</small></div>`;
+  $("nbbo").innerHTML = side("best bid", n.bid_price, n.bid_size, n.bid_venue) +
+    side("best ask", n.ask_price, n.ask_size, n.ask_venue) +
+    `<div><small>market</small>${n.condition}</div>` +
+    `<div><small>venues counted</small>${n.venues}${n.excluded.length ? " (left out: " + n.excluded.join(", ") + ")" : ""}</div>`;
+}
+
+function drawCandles(bars) {
+  const canvas = $("chart");
+  const ratio = window.devicePixelRatio || 1;
+  canvas.width = canvas.clientWidth * ratio;
+  canvas.height = canvas.clientHeight * ratio;
+  const g = canvas.getContext("2d");
+  g.scale(ratio, ratio);
+  const width = canvas.clientWidth, height = canvas.clientHeight, pad = 8, axis = 70;
+  g.clearRect(0, 0, width, height);
+  if (bars.length === 0) return;
+  const highs = bars.map((b) => Number(b.high)), lows = bars.map((b) => Number(b.low));
+  const top = Math.max(...highs), bottom = Math.min(...lows), span = top - bottom || 1;
+  const y = (price) => pad + (top - price) / span * (height - 2 * pad);
+  const step = (width - axis) / Math.max(bars.length, 60);
+  g.fillStyle = "#7d8a96";
+  g.font = "11px system-ui";
+  for (const price of [top, (top + bottom) / 2, bottom]) g.fillText(price.toFixed(2), width - axis + 6, y(price) + 4);
+  bars.forEach((b, i) => {
+    const open = Number(b.open), close = Number(b.close);
+    const x = i * step + step / 2;
+    g.strokeStyle = g.fillStyle = close >= open ? "#26a69a" : "#ef5350";
+    g.beginPath();
+    g.moveTo(x, y(Number(b.high)));
+    g.lineTo(x, y(Number(b.low)));
+    g.stroke();
+    const body = Math.max(Math.abs(y(open) - y(close)), 1);
+    g.fillRect(x - step * 0.35, Math.min(y(open), y(close)), step * 0.7, body);
+  });
+}
+
+async function refreshCandles() {
+  const { bars } = await get(`/v1/bars?symbol=${encodeURIComponent(state.symbol)}&interval=${state.interval}&limit=120`);
+  $("chart-title").textContent = `${state.symbol} · ${state.interval} candles across venues`;
+  drawCandles(bars);
+}
+
+async function refreshBook() {
+  const book = await get(`/v1/book?instrument=${encodeURIComponent(state.instrument)}&depth=10`);
+  $("book-title").textContent = `Book · ${book.instrument} · ${book.status}`;
+  const rows = [];
+  for (let i = 0; i < Math.max(book.bids.length, book.asks.length); ++i) {
+    const bid = book.bids[i] || ["", ""], ask = book.asks[i] || ["", ""];
+    rows.push([cell(bid[1], "bid"), cell(bid[0], "bid"), cell(ask[0], "ask"), cell(ask[1], "ask")]);
+  }
+  fill("book", rows);
+}
+
+async function refreshTrades() {
+  const { trades } = await get(`/v1/trades?instrument=${encodeURIComponent(state.instrument)}&order=desc&limit=15`);
+  fill("trades", trades.map((t) =>
+    [cell(time(t.ts_event)), cell(t.price, t.side), cell(t.size), cell(t.side, t.side)]));
+}
+
+async function refreshStats() {
+  const { stats } = await get(`/v1/stats?instrument=${encodeURIComponent(state.instrument)}`);
+  fill("stats", stats.map((s) => [cell(s.window), cell(fixed(s.change_bps, 1) + " bps"),
+    cell(fixed(s.realized_volatility * 100, 1) + "%"), cell(fixed(s.spread_bps, 2) + " bps"),
+    cell(fixed(s.book_imbalance, 2)), cell(fixed(s.trades_per_second, 2))]));
+}
+
+async function refreshAlerts() {
+  const { alerts } = await get("/v1/alerts?limit=10");
+  fill("alerts", alerts.reverse().map((a) => [cell(time(a.ts_event)), cell(a.name || a.rule),
+    cell(a.instrument || a.symbol), cell(a.severity), cell(fixed(a.observed, 2)), cell(fixed(a.threshold, 2))]));
+}
+
+async function tick() {
+  try {
+    await refreshInstruments();
+    if (state.symbol) await Promise.all([refreshNbbo(), refreshCandles(), refreshBook(), refreshTrades(),
+      refreshStats(), refreshAlerts()]);
+    $("status").textContent = "live · " + new Date().toISOString().slice(11, 19) + " UTC";
+    $("status").className = "status";
+  } catch (error) {
+    $("status").textContent = "waiting: " + error.message;
+    $("status").className = "status bad";
+  }
+}
+
+$("symbol").addEventListener("change", (e) => { state.symbol = e.target.value; state.instrument = null; $("instrument").replaceChildren(); tick(); });
+$("instrument").addEventListener("change", (e) => { state.instrument = e.target.value; tick(); });
+$("interval").addEventListener("change", (e) => { state.interval = e.target.value; tick(); });
+tick();
+setInterval(tick, 1000);
