@@ -31,6 +31,7 @@ run: build
 test: test-tsan test-fuzz test-asan
 
 test-asan: deps
+	scripts/install-deps.sh browser
 	cmake --preset debug >/dev/null
 	cmake --build --preset debug
 	ctest --preset debug

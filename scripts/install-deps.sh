@@ -5,6 +5,7 @@
 #
 #   scripts/install-deps.sh            build + test + benchmark dependencies
 #   scripts/install-deps.sh lint       clang-format and clang-tidy
+#   scripts/install-deps.sh browser    Chromium, and playwright-core (npm) in build/npm, for the dashboard's test
 #   scripts/install-deps.sh --list     print the build list, install nothing
 #
 # Idempotent and quiet when everything is present: it asks dpkg first and only
@@ -22,13 +23,18 @@ build_packages=(
   libflatbuffers-dev flatbuffers-compiler libreaderwriterqueue-dev rapidjson-dev
 )
 lint_packages=(clang-format clang-tidy)
+browser_packages=(chromium nodejs)
+# The version the dashboard test was written against; npm's registry is the
+# one other source of packages these machines reach.
+playwright_version=1.65.1
 
 group=${1:-build}
 case "$group" in
   build) wanted=("${build_packages[@]}") ;;
   lint) wanted=("${lint_packages[@]}") ;;
+  browser) wanted=("${browser_packages[@]}") ;;
   --list) printf '%s\n' "${build_packages[@]}"; exit 0 ;;
-  *) echo "usage: $0 [build|lint|--list]" >&2; exit 2 ;;
+  *) echo "usage: $0 [build|lint|browser|--list]" >&2; exit 2 ;;
 esac
 
 missing=()
@@ -36,15 +42,27 @@ for pkg in "${wanted[@]}"; do
   status=$(dpkg-query -W -f='${db:Status-Status}' "$pkg" 2>/dev/null || true)
   [ "$status" = installed ] || missing+=("$pkg")
 done
-[ ${#missing[@]} -eq 0 ] && exit 0
 
-if [ "$(id -u)" -ne 0 ]; then
-  sudo=sudo
-  command -v sudo >/dev/null || { echo "install-deps: need root (or sudo) to install: ${missing[*]}" >&2; exit 1; }
-else
-  sudo=
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" -ne 0 ]; then
+    sudo=sudo
+    command -v sudo >/dev/null || { echo "install-deps: need root (or sudo) to install: ${missing[*]}" >&2; exit 1; }
+  else
+    sudo=
+  fi
+  echo "install-deps: installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get update -qq
+  $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
-echo "install-deps: installing ${missing[*]}"
-export DEBIAN_FRONTEND=noninteractive
-$sudo apt-get update -qq
-$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+
+if [ "$group" = browser ]; then
+  npm_dir="$(cd "$(dirname "$0")/.." && pwd)/build/npm"
+  installed=$(node -p "require('$npm_dir/node_modules/playwright-core/package.json').version" 2>/dev/null || true)
+  if [ "$installed" != "$playwright_version" ]; then
+    echo "install-deps: installing playwright-core $playwright_version in $npm_dir"
+    mkdir -p "$npm_dir"
+    npm install --prefix "$npm_dir" --no-audit --no-fund --no-save --loglevel=error \
+      "playwright-core@$playwright_version" >/dev/null
+  fi
+fi

@@ -33,6 +33,14 @@ function fill(tableId, rows) {
   }));
 }
 
+// Exact decimals as the API gives them, without the trailing zeros of a
+// venue's fixed scale (keeping two places).
+function price(text) {
+  if (!text) return "–";
+  const [whole, fraction = ""] = text.split(".");
+  return whole + "." + fraction.replace(/0+$/, "").padEnd(2, "0");
+}
+
 function fixed(value, digits) {
   return value === null || value === undefined ? "–" : Number(value).toFixed(digits);
 }
@@ -55,8 +63,8 @@ async function refreshInstruments() {
 
 async function refreshNbbo() {
   const n = await get(`/v1/nbbo?symbol=${encodeURIComponent(state.symbol)}`);
-  const side = (label, price, size, venue) =>
-    `<div><small>${label} · ${venue || "none"}</small>${price || "–"} <small>${size || ""}</small></div>`;
+  const side = (label, px, size, venue) =>
+    `<div><small>${label} · ${venue || "none"}</small>${price(px)} <small>${size || ""}</small></div>`;
   $("nbbo").innerHTML = side("best bid", n.bid_price, n.bid_size, n.bid_venue) +
     side("best ask", n.ask_price, n.ask_size, n.ask_venue) +
     `<div><small>market</small>${n.condition}</div>` +
@@ -105,7 +113,8 @@ async function refreshBook() {
   const rows = [];
   for (let i = 0; i < Math.max(book.bids.length, book.asks.length); ++i) {
     const bid = book.bids[i] || ["", ""], ask = book.asks[i] || ["", ""];
-    rows.push([cell(bid[1], "bid"), cell(bid[0], "bid"), cell(ask[0], "ask"), cell(ask[1], "ask")]);
+    rows.push([cell(bid[1], "bid"), cell(bid[0] && price(bid[0]), "bid"), cell(ask[0] && price(ask[0]), "ask"),
+      cell(ask[1], "ask")]);
   }
   fill("book", rows);
 }
@@ -113,7 +122,7 @@ async function refreshBook() {
 async function refreshTrades() {
   const { trades } = await get(`/v1/trades?instrument=${encodeURIComponent(state.instrument)}&order=desc&limit=15`);
   fill("trades", trades.map((t) =>
-    [cell(time(t.ts_event)), cell(t.price, t.side), cell(t.size), cell(t.side, t.side)]));
+    [cell(time(t.ts_event)), cell(price(t.price), t.side), cell(t.size), cell(t.side, t.side)]));
 }
 
 async function refreshStats() {

@@ -44,12 +44,19 @@ constexpr const char* kUsage =
     "\n"
     "options (each also read from the environment variable shown):\n"
     "  --listen ADDRESS:PORT        RTM_LISTEN           the dashboard and the REST API (0.0.0.0:8080)\n"
+    "  --alerts RULES               RTM_ALERTS           alert rules, as rtm aggregate takes them, or none\n"
+    "                               (price_move:1m:0.5@warning,volume_spike:1m:3,wide_spread:25,\n"
+    "                                stale_feed:15s@critical,crossed_market:10)\n"
     "  --journal DIR                RTM_JOURNAL          journal directory (none: nothing survives a stop)\n"
     "  --journal-fsync MS           RTM_JOURNAL_FSYNC    fsync every MS milliseconds, 0 never (10)\n"
     "  --skip-corrupt               RTM_SKIP_CORRUPT=1   recovery skips corrupt records instead of refusing\n";
 
+constexpr const char* kDefaultAlerts =
+    "price_move:1m:0.5@warning,volume_spike:1m:3,wide_spread:25,stale_feed:15s@critical,crossed_market:10";
+
 struct RunOptions {
   net::HttpServerOptions http;
+  std::vector<stream::AlertRuleConfig> alerts;
   std::optional<store::JournalOptions> journal;
   bool skip_corrupt = false;
 };
@@ -62,7 +69,7 @@ std::optional<RunOptions> take_run_options(int& argc, char** argv) {
   int kept = 0;
   for (int i = 0; i < argc; ++i) {
     const std::string_view arg = argv[i];
-    if ((arg == "--journal" || arg == "--journal-fsync" || arg == "--listen") && i + 1 < argc) {
+    if ((arg == "--journal" || arg == "--journal-fsync" || arg == "--listen" || arg == "--alerts") && i + 1 < argc) {
       own.push_back(argv[i]);
       own.push_back(argv[++i]);
     } else if (arg == "--skip-corrupt") {
@@ -75,6 +82,7 @@ std::optional<RunOptions> take_run_options(int& argc, char** argv) {
   std::string directory;
   double fsync_ms = 10;
   std::string listen = "0.0.0.0:8080";
+  std::string alerts = kDefaultAlerts;
   ingest::OptionReader reader("rtm run", static_cast<int>(own.size()), own.data());
   const bool ok =
       reader.read("--journal", "RTM_JOURNAL", directory, [](const std::string&) { return true; }) &&
@@ -87,6 +95,14 @@ std::optional<RunOptions> take_run_options(int& argc, char** argv) {
         options.http.address = text.substr(0, colon);
         options.http.port = port;
         return true;
+      }) &&
+      reader.read("--alerts", "RTM_ALERTS", alerts, [&](const std::string& text) {
+        if (text == "none") return true;
+        std::string error;
+        auto rules = stream::parse_alert_rules(text, error);
+        if (!rules) std::fprintf(stderr, "rtm run: --alerts: %s\n", error.c_str());
+        if (rules) options.alerts = std::move(*rules);
+        return rules.has_value();
       });
   if (const char* skip = std::getenv("RTM_SKIP_CORRUPT");  // NOLINT(concurrency-mt-unsafe): at startup
       skip != nullptr && std::string_view(skip) == "1")
@@ -143,6 +159,7 @@ int run_command(int argc, char** argv) {
   stream_options.journal = run_options->journal;
   stream_options.skip_corrupt = run_options->skip_corrupt;
   stream_options.hot_store = &hot_store;
+  stream_options.stream.alerts = run_options->alerts;
   streamsvc::StreamService stream_service(std::move(stream_options), derived_out);
   try {
     const store::RecoveryReport recovered = stream_service.recover();
