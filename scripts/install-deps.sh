@@ -19,6 +19,8 @@ build_packages=(
   libboost1.81-dev libboost-json1.81-dev libsimdjson-dev libssl-dev ca-certificates
   # tests and benchmarks (clang and its runtime for the libFuzzer targets)
   libgtest-dev libgmock-dev libbenchmark-dev clang libclang-rt-14-dev
+  # independent clients in the integration tests
+  python3-websockets curl
   # competitors measured beside rtm in the benchmarks
   libflatbuffers-dev flatbuffers-compiler libreaderwriterqueue-dev rapidjson-dev
 )

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <charconv>
 
+#include "book_json.hpp"
 #include "dashboard_assets.hpp"
 #include "rtm/json/derived_json.hpp"
 #include "rtm/json/record_json.hpp"
@@ -264,23 +265,7 @@ net::HttpResponse RestApi::book(QueryParams& params) const {
   if (!params.error().empty()) return bad_parameter(params);
   const auto top = store_.book(*instrument, static_cast<std::size_t>(depth));
   if (!top) return error_response(404, "no_book", "no book for " + name_of(*instrument) + " yet");
-  const auto levels = [&](const std::vector<store::BookLevel>& side) {
-    boost::json::array out;
-    for (const store::BookLevel& level : side) {
-      out.push_back(boost::json::array{json::decimal_text(level.price, top->price_scale),
-                                       json::decimal_text(level.size, top->size_scale)});
-    }
-    return out;
-  };
-  boost::json::object out;
-  out["instrument"] = name_of(*instrument);
-  out["status"] = top->live ? "live" : "stale";
-  out["bids"] = levels(top->bids);
-  out["asks"] = levels(top->asks);
-  out["seq"] = top->sequence;
-  out["ts_event"] = top->ts_event;
-  out["ts_recv"] = top->ts_recv;
-  return json_response(out);
+  return json_response(book_json(*top, name_of(*instrument)));
 }
 
 net::HttpResponse RestApi::nbbo(QueryParams& params) const {

@@ -15,9 +15,7 @@
 #include <vector>
 
 #include "bus_monitor.hpp"
-#include "rest_api.hpp"
-#include "rtm/net/event_loop.hpp"
-#include "rtm/net/http_server.hpp"
+#include "api_server.hpp"
 #include "derived_summary.hpp"
 #include "ingest_runner.hpp"
 #include "option_reader.hpp"
@@ -174,25 +172,26 @@ int run_command(int argc, char** argv) {
   feeds::PublishingSink publishing(*publisher);
   ingest::IngestRunner runner(*options, publishing);
 
-  // The API answers from the hot store on a thread of its own.
+  // The API answers from the hot store and the bus on threads of its own.
   std::atomic<bool> stopping{false};
-  api::RestApi rest(hot_store, [&] { return !stopping && stream_service.counters().records > 0; });
-  net::EventLoop http_loop;
-  net::HttpServer http(http_loop, run_options->http, [&](const net::HttpRequest& request) { return rest.handle(request); });
+  api::ApiServerOptions api_options;
+  api_options.http = run_options->http;
+  api::ApiServer api_server(hot_store, bus, api_options,
+                            [&] { return !stopping && stream_service.counters().records > 0; });
   try {
-    http.start();
+    api_server.start();
   } catch (const std::exception& error) {
     std::fprintf(stderr, "rtm run: %s\n", error.what());
     return 1;
   }
-  http_loop.start();
 
   std::printf("rtm %s: %s\n", RTM_VERSION, runner.describe().c_str());
   const std::string host = run_options->http.address == "0.0.0.0" ? "localhost" : run_options->http.address;
   std::printf(
-      "Dashboard at http://%s:%u/ (REST under /v1, /healthz, /readyz); a summary is printed every %g s.\n"
+      "Dashboard at http://%s:%u/ (REST under /v1, WebSocket at /ws, /healthz, /readyz); a summary is\n"
+      "printed every %g s. "
       "Ctrl-C stops.\n\n",
-      host.c_str(), static_cast<unsigned>(http.port()), options->summary_every);
+      host.c_str(), static_cast<unsigned>(api_server.port()), options->summary_every);
   std::fflush(stdout);
 
   auto bus_line = [&] {

@@ -7,12 +7,14 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/websocket/rfc6455.hpp>
 
 #include <future>
 #include <list>
 #include <system_error>
 
 #include "event_loop_impl.hpp"
+#include "websocket_session.hpp"
 
 namespace rtm::net {
 
@@ -137,6 +139,14 @@ struct HttpServer::Impl : std::enable_shared_from_this<Impl> {
       ours.target = std::string(request.target());
       for (const auto& field : request) ours.headers.emplace_back(field.name_string(), field.value());
       ours.body = request.body();
+      if (const detail::WebSocketRoute* route = websocket_route(ours);
+          route != nullptr && beast::websocket::is_upgrade(request)) {
+        // The connection is the WebSocket's from here on.
+        streams.erase(registered);
+        --counters.open;
+        co_await detail::run_websocket(std::move(stream), parser.release(), ours, *route, streams, counters);
+        co_return;
+      }
       HttpResponse response;
       try {
         response = handler(ours);
@@ -167,6 +177,13 @@ struct HttpServer::Impl : std::enable_shared_from_this<Impl> {
     co_await http::async_write(stream, response, asio::redirect_error(kAwait, ec));
   }
 
+  const detail::WebSocketRoute* websocket_route(const HttpRequest& request) const {
+    for (const detail::WebSocketRoute& route : websocket_routes) {
+      if (route.path == request.path()) return &route;
+    }
+    return nullptr;
+  }
+
   void close_all() {
     error_code ignored;
     acceptor.close(ignored);
@@ -180,6 +197,7 @@ struct HttpServer::Impl : std::enable_shared_from_this<Impl> {
   Handler handler;
   tcp::acceptor acceptor;
   std::list<beast::tcp_stream*> streams;  // the open sessions', touched on the loop's thread only
+  std::vector<detail::WebSocketRoute> websocket_routes;
   HttpServerCounters counters;
   std::uint16_t port = 0;
   std::atomic<bool> stopped{false};
@@ -190,6 +208,10 @@ HttpServer::HttpServer(EventLoop& loop, HttpServerOptions options, Handler handl
 
 HttpServer::~HttpServer() {
   stop();
+}
+
+void HttpServer::on_websocket(std::string path, WebSocketServerOptions options, WebSocketAcceptor acceptor) {
+  impl_->websocket_routes.push_back({std::move(path), options, std::move(acceptor)});
 }
 
 void HttpServer::start() {

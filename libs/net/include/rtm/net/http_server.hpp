@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "rtm/net/event_loop.hpp"
+#include "rtm/net/websocket_server.hpp"
 
 namespace rtm::net {
 
@@ -56,17 +57,23 @@ struct HttpServerCounters {
   std::atomic<std::uint64_t> bad_requests{0};  // unparsable, or over a size limit
   std::atomic<std::uint64_t> timeouts{0};
   std::atomic<std::uint64_t> handler_errors{0};  // the handler threw: answered 500
+  std::atomic<std::uint64_t> websockets{0};       // upgraded connections
+  std::atomic<std::uint64_t> websockets_open{0};
 };
 
 // An HTTP/1.1 server (Boost.Beast, kept out of this header) on an event
 // loop's thread: keep-alive, size limits answered 431 and 413, idle and
-// slow-request timeouts. Each request is handed to the handler, which runs
-// on the loop's thread and must not block for long.
+// slow-request timeouts, and WebSocket upgrades on the paths registered.
+// Each request is handed to the handler, which runs on the loop's thread and
+// must not block for long.
 class HttpServer {
  public:
   using Handler = std::function<HttpResponse(const HttpRequest&)>;
 
   HttpServer(EventLoop& loop, HttpServerOptions options, Handler handler);
+  // WebSocket upgrades of requests for `path` go to `acceptor`; other
+  // requests for it to the handler. Call before start().
+  void on_websocket(std::string path, WebSocketServerOptions options, WebSocketAcceptor acceptor);
   ~HttpServer();  // stops
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;
