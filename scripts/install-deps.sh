@@ -21,6 +21,8 @@ build_packages=(
   libgtest-dev libgmock-dev libbenchmark-dev clang libclang-rt-14-dev
   # independent clients in the integration tests
   python3-websockets curl
+  # metrics: the client library, and promtool to check what it serves
+  prometheus-cpp-dev prometheus
   # competitors measured beside rtm in the benchmarks
   libflatbuffers-dev flatbuffers-compiler libreaderwriterqueue-dev rapidjson-dev
 )

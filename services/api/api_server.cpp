@@ -7,16 +7,51 @@
 
 namespace rtm::api {
 
+namespace {
+
+// The client latency histogram goes into the hub's options.
+WsHubOptions with_latency(WsHubOptions hub, common::Metrics* metrics) {
+  if (metrics != nullptr) {
+    hub.client_latency = &metrics->histogram("rtm_client_latency_seconds",
+                                             "From rtm's receive time to the WebSocket send, of trades", {},
+                                             common::latency_buckets());
+  }
+  return hub;
+}
+
+common::Metrics::Series one(double value) {
+  return {{{}, value}};
+}
+
+}  // namespace
+
 ApiServer::ApiServer(const store::HotStore& store, msg::Transport& bus, ApiServerOptions options,
                      std::function<bool()> ready)
-    : rest_(store, std::move(ready)),
-      hub_(store, options.hub),
+    : rest_(store, std::move(ready), options.metrics),
+      hub_(store, with_latency(options.hub, options.metrics)),
       http_(loop_, options.http, [this](const net::HttpRequest& request) { return rest_.handle(request); }),
       bus_(bus) {
   http_.on_websocket("/ws", options.websocket,
                      [this](std::shared_ptr<net::WebSocketPeer> peer, const net::HttpRequest& upgrade) {
                        return hub_.accept(std::move(peer), upgrade);
                      });
+  if (options.metrics == nullptr) return;
+  common::Metrics& m = *options.metrics;
+  const WsHubCounters& ws = hub_.counters();
+  const net::HttpServerCounters& http = http_.counters();
+  m.gauge("rtm_ws_clients", "WebSocket clients connected", [&ws] { return one(double(ws.clients)); });
+  m.counter("rtm_ws_connections_total", "WebSocket connections accepted", [&ws] { return one(double(ws.connections)); });
+  m.counter("rtm_ws_messages_total", "Messages queued to WebSocket clients", [&ws] { return one(double(ws.messages)); });
+  m.counter("rtm_ws_dropped_total", "Trades dropped from slow WebSocket clients' queues",
+            [&ws] { return one(double(ws.dropped)); });
+  m.counter("rtm_ws_slow_disconnects_total", "WebSocket clients disconnected as slow consumers",
+            [&ws] { return one(double(ws.slow_disconnects)); });
+  m.counter("rtm_ws_errors_total", "Error replies to WebSocket clients", [&ws] { return one(double(ws.errors)); });
+  m.counter("rtm_http_requests_total", "HTTP requests read", [&http] { return one(double(http.requests)); });
+  m.counter("rtm_http_bad_requests_total", "HTTP requests refused unread (malformed or over a size limit)",
+            [&http] { return one(double(http.bad_requests)); });
+  m.counter("rtm_http_timeouts_total", "HTTP connections closed idle or slow", [&http] { return one(double(http.timeouts)); });
+  m.gauge("rtm_http_connections", "HTTP connections open", [&http] { return one(double(http.open)); });
 }
 
 ApiServer::~ApiServer() {

@@ -17,6 +17,8 @@ struct ApiServerOptions {
   net::HttpServerOptions http;
   net::WebSocketServerOptions websocket;
   WsHubOptions hub;
+  // Served at /metrics, with the server's own counters and latencies added; none: no /metrics.
+  common::Metrics* metrics = nullptr;
 };
 
 // The API as a service: REST and the dashboard from the hot store, and the

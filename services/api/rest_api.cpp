@@ -59,43 +59,70 @@ net::HttpResponse error_response(int status, std::string_view code, std::string_
   return response;
 }
 
-RestApi::RestApi(const store::HotStore& store, std::function<bool()> ready) : store_(store), ready_(std::move(ready)) {}
+RestApi::RestApi(const store::HotStore& store, std::function<bool()> ready, common::Metrics* metrics)
+    : store_(store), ready_(std::move(ready)), metrics_(metrics) {}
 
 net::HttpResponse RestApi::handle(const net::HttpRequest& request) {
   ++counters_.requests;
-  net::HttpResponse response = [&]() -> net::HttpResponse {
-    if (request.method != "GET" && request.method != "HEAD") {
-      net::HttpResponse refused = error_response(405, "method_not_allowed", "only GET and HEAD are served");
-      refused.headers.emplace_back("Allow", "GET, HEAD");
-      return refused;
-    }
-    const std::string_view path = request.path();
-    if (path == "/healthz") return json_response(boost::json::object{{"status", "ok"}});
-    if (path == "/readyz") {
-      if (ready_()) return json_response(boost::json::object{{"status", "ready"}});
-      net::HttpResponse not_ready = error_response(503, "not_ready", "no market data is flowing yet, or shutting down");
-      return not_ready;
-    }
-    if (const auto asset = dashboard_asset(path)) {
-      net::HttpResponse page;
-      page.content_type = std::string(asset->content_type);
-      page.body = std::string(asset->body);
-      return page;
-    }
-    QueryParams params;
-    if (!params.parse(request.query())) return bad_parameter(params);
-    if (path == "/v1/instruments") return instruments();
-    if (path == "/v1/trades") return trades(params);
-    if (path == "/v1/bars") return bars(params);
-    if (path == "/v1/book") return book(params);
-    if (path == "/v1/nbbo") return nbbo(params);
-    if (path == "/v1/stats") return stats(params);
-    if (path == "/v1/alerts") return alerts(params);
-    return error_response(404, "not_found", "no route " + std::string(path));
-  }();
+  const auto started = std::chrono::steady_clock::now();
+  net::HttpResponse response = route(request);
   if (response.status >= 400 && response.status < 500) ++counters_.client_errors;
   if (request.method == "HEAD") response.body.clear();
+  observe(request.path(), std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
   return response;
+}
+
+void RestApi::observe(std::string_view path, double seconds) {
+  if (metrics_ == nullptr) return;
+  // Known routes by name; anything else (404s, scans) counts as one.
+  constexpr std::string_view kRoutes[] = {"/v1/instruments", "/v1/trades", "/v1/bars",  "/v1/book", "/v1/nbbo",
+                                          "/v1/stats",       "/v1/alerts", "/healthz", "/readyz",  "/metrics"};
+  const bool known = std::find(std::begin(kRoutes), std::end(kRoutes), path) != std::end(kRoutes);
+  const std::string_view route = known ? path : dashboard_asset(path) ? "/dashboard" : "other";
+  auto found = route_latency_.find(route);
+  if (found == route_latency_.end()) {
+    common::Histogram& histogram = metrics_->histogram(
+        "rtm_http_request_duration_seconds", "REST requests, from the request read to the response made, by route",
+        {{"route", std::string(route)}}, common::latency_buckets());
+    found = route_latency_.emplace(std::string(route), &histogram).first;
+  }
+  found->second->observe(seconds);
+}
+
+net::HttpResponse RestApi::route(const net::HttpRequest& request) {
+  if (request.method != "GET" && request.method != "HEAD") {
+    net::HttpResponse refused = error_response(405, "method_not_allowed", "only GET and HEAD are served");
+    refused.headers.emplace_back("Allow", "GET, HEAD");
+    return refused;
+  }
+  const std::string_view path = request.path();
+  if (path == "/healthz") return json_response(boost::json::object{{"status", "ok"}});
+  if (path == "/readyz") {
+    if (ready_()) return json_response(boost::json::object{{"status", "ready"}});
+    return error_response(503, "not_ready", "no market data is flowing yet, or shutting down");
+  }
+  if (path == "/metrics" && metrics_ != nullptr) {
+    net::HttpResponse scrape;
+    scrape.content_type = "text/plain; version=0.0.4; charset=utf-8";
+    scrape.body = metrics_->text();
+    return scrape;
+  }
+  if (const auto asset = dashboard_asset(path)) {
+    net::HttpResponse page;
+    page.content_type = std::string(asset->content_type);
+    page.body = std::string(asset->body);
+    return page;
+  }
+  QueryParams params;
+  if (!params.parse(request.query())) return bad_parameter(params);
+  if (path == "/v1/instruments") return instruments();
+  if (path == "/v1/trades") return trades(params);
+  if (path == "/v1/bars") return bars(params);
+  if (path == "/v1/book") return book(params);
+  if (path == "/v1/nbbo") return nbbo(params);
+  if (path == "/v1/stats") return stats(params);
+  if (path == "/v1/alerts") return alerts(params);
+  return error_response(404, "not_found", "no route " + std::string(path));
 }
 
 std::string RestApi::name_of(msg::InstrumentId id) const {

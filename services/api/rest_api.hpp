@@ -2,10 +2,12 @@
 
 #include <atomic>
 #include <functional>
+#include <map>
 #include <string>
 #include <string_view>
 
 #include "query_params.hpp"
+#include "rtm/common/metrics.hpp"
 #include "rtm/net/http_server.hpp"
 #include "rtm/store/hot_store.hpp"
 
@@ -18,7 +20,7 @@ struct RestApiCounters {
 
 // rtm's REST API over the hot store, for analysts with curl and pandas:
 // /v1/instruments, /v1/trades, /v1/bars, /v1/book, /v1/nbbo, /v1/stats,
-// /v1/alerts, with /healthz, /readyz and the dashboard at /. JSON (Boost.JSON),
+// /v1/alerts, with /healthz, /readyz, /metrics and the dashboard at /. JSON (Boost.JSON),
 // decimals as strings, times in ns since the epoch (queries also take RFC
 // 3339); trades and bars also as CSV (format=csv). Errors are
 // {"error":{"code":..,"message":..}} with 400 for a bad parameter (naming it
@@ -28,7 +30,9 @@ class RestApi {
  public:
   // `ready`: whether the stack is ready to serve (feeds flowing, not
   // shutting down); /readyz answers 503 while it is not.
-  RestApi(const store::HotStore& store, std::function<bool()> ready);
+  // `metrics`: served at /metrics, and where each route's latency is
+  // observed; none: /metrics is 404.
+  RestApi(const store::HotStore& store, std::function<bool()> ready, common::Metrics* metrics = nullptr);
 
   net::HttpResponse handle(const net::HttpRequest& request);
 
@@ -48,8 +52,13 @@ class RestApi {
   std::optional<msg::InstrumentId> instrument_of(QueryParams& params, net::HttpResponse& error) const;
   std::string name_of(msg::InstrumentId id) const;
 
+  net::HttpResponse route(const net::HttpRequest& request);
+  void observe(std::string_view path, double seconds);
+
   const store::HotStore& store_;
   std::function<bool()> ready_;
+  common::Metrics* metrics_;
+  std::map<std::string, common::Histogram*, std::less<>> route_latency_;  // on the server's thread only
   RestApiCounters counters_;
 };
 

@@ -22,10 +22,11 @@ std::int64_t now_ns() {
 
 // A data message: the record's JSON with the channel it came on and the
 // server's send time (when it was serialized for every subscriber at once).
-net::SharedText data_text(boost::json::object object, std::string_view channel, bool snapshot = false) {
+net::SharedText data_text(boost::json::object object, std::string_view channel, bool snapshot = false,
+                          std::int64_t ts_send = now_ns()) {
   object["channel"] = channel;
   if (snapshot) object["snapshot"] = true;
-  object["ts_send"] = now_ns();
+  object["ts_send"] = ts_send;
   return std::make_shared<const std::string>(boost::json::serialize(object));
 }
 
@@ -272,7 +273,11 @@ void WsHub::on_record(std::span<const std::byte> bytes) {
     if (!subscribed(topic)) return;
     const std::string instrument = name(trade->header.instrument_id);
     const json::RecordJson to_json([&](msg::InstrumentId) { return instrument; });
-    deliver(topic, instrument, true, data_text(to_json.to_json(*trade), "trades"));
+    const std::int64_t sent = now_ns();
+    if (options_.client_latency != nullptr) {
+      options_.client_latency->observe(static_cast<double>(sent - trade->header.ts_recv) / 1e9);
+    }
+    deliver(topic, instrument, true, data_text(to_json.to_json(*trade), "trades", false, sent));
   } else if (const auto* bar = std::get_if<msg::Bar>(&record)) {
     const std::string topic = topic_of("bars", bar->header.instrument_id, bar->interval_ns);
     if (!subscribed(topic)) return;

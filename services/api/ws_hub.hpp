@@ -12,6 +12,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "rtm/common/metrics.hpp"
 #include "rtm/msg/records.hpp"
 #include "rtm/msg/transport.hpp"
 #include "rtm/net/http_server.hpp"
@@ -27,6 +28,8 @@ struct WsHubOptions {
   std::chrono::milliseconds book_every{50};             // book and bbo updates, conflated to this
   std::chrono::milliseconds heartbeat_every{5'000};
   std::size_t snapshot_bars = 100;                      // bars sent on subscribing
+  // Where rtm-to-client latency (ts_recv to the send) of trades is observed; none: not measured.
+  common::Histogram* client_latency = nullptr;
 };
 
 struct WsHubCounters {

@@ -92,17 +92,24 @@ struct IngestRunner::Impl {
     auto next_summary = std::chrono::steady_clock::now() + interval;
     std::int64_t first = 0;
     std::int64_t last = 0;
+    auto next_tap = std::chrono::steady_clock::now();
     while (stop == 0) {
       const std::optional<std::int64_t> ts = step();
       if (!ts) break;
       last = *ts;
       if (first == 0) first = last;
       if (options.duration > 0 && static_cast<double>(last - first) / 1e9 >= options.duration) break;
-      if (std::chrono::steady_clock::now() >= next_summary) {
+      const auto now = std::chrono::steady_clock::now();
+      if (now >= next_tap) {
+        next_tap = now + kTapEvery;
+        if (counters_tap) counters_tap(venues);
+      }
+      if (now >= next_summary) {
         next_summary += std::chrono::duration_cast<std::chrono::steady_clock::duration>(interval);
         on_summary(summary());
       }
     }
+    if (counters_tap) counters_tap(venues);
     on_summary(summary());
     return static_cast<double>(last - first) / 1e9;
   }
@@ -123,9 +130,14 @@ struct IngestRunner::Impl {
     for (auto& feed : live_feeds) feed->start();
     const auto started = std::chrono::steady_clock::now();
     auto next_summary = started + std::chrono::duration<double>(options.summary_every);
+    auto next_tap = started;
     while (stop == 0) {
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
       const auto now = std::chrono::steady_clock::now();
+      if (counters_tap && now >= next_tap) {
+        next_tap = now + kTapEvery;
+        loop.post([this] { counters_tap(venues); });
+      }
       if (options.duration > 0 && now - started >= std::chrono::duration<double>(options.duration)) break;
       if (now >= next_summary) {
         next_summary += std::chrono::duration_cast<std::chrono::steady_clock::duration>(
@@ -138,12 +150,16 @@ struct IngestRunner::Impl {
     }
     for (auto& feed : live_feeds) feed->stop();
     loop.stop();  // after this nothing touches the adapters but this thread
+    if (counters_tap) counters_tap(venues);
     on_summary(summary());
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   }
 
+  static constexpr auto kTapEvery = std::chrono::seconds(1);
+
   IngestOptions options;
   FrameTap tap;
+  CountersTap counters_tap;
   feeds::InstrumentCatalog catalog;
   feeds::RecordTally tally;
   feeds::VenueSet venues;
@@ -172,6 +188,10 @@ std::string IngestRunner::describe() const {
     return "live feeds from " + venues + " for " + symbols;
   }
   return "replaying " + o.feed.substr(std::string_view("replay:").size());
+}
+
+void IngestRunner::set_counters_tap(CountersTap tap) {
+  impl_->counters_tap = std::move(tap);
 }
 
 double IngestRunner::run(const volatile std::sig_atomic_t& stop, const SummaryHandler& on_summary) {

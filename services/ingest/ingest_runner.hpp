@@ -8,6 +8,7 @@
 #include "ingest_options.hpp"
 #include "live_feed.hpp"
 #include "rtm/feeds/record_sink.hpp"
+#include "rtm/feeds/venue_set.hpp"
 
 namespace rtm::ingest {
 
@@ -16,6 +17,9 @@ namespace rtm::ingest {
 class IngestRunner {
  public:
   using SummaryHandler = std::function<void(const std::string& summary)>;
+  // Sees the adapters' counters about once a second, on the thread the
+  // adapters run on (where they may be read): metrics take their copy here.
+  using CountersTap = std::function<void(const feeds::VenueSet& venues)>;
 
   // tap sees every frame (live or synthetic) before its adapter.
   IngestRunner(IngestOptions options, feeds::RecordSink& out, FrameTap tap = {});
@@ -31,6 +35,8 @@ class IngestRunner {
   // seconds of feed time that ran. Throws std::runtime_error for a capture
   // that cannot be read or a bad endpoint.
   double run(const volatile std::sig_atomic_t& stop, const SummaryHandler& on_summary);
+  // Before run().
+  void set_counters_tap(CountersTap tap);
 
  private:
   struct Impl;

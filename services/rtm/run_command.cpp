@@ -16,6 +16,7 @@
 
 #include "bus_monitor.hpp"
 #include "api_server.hpp"
+#include "run_metrics.hpp"
 #include "derived_summary.hpp"
 #include "ingest_runner.hpp"
 #include "option_reader.hpp"
@@ -153,11 +154,13 @@ int run_command(int argc, char** argv) {
   msg::SubscriptionThread derived_thread(
       bus.make_subscriber(msg::kDerivedChannel, {.start = msg::StartFrom::kEarliest}), derived);
   store::HotStore hot_store;
+  common::Metrics metrics;
   streamsvc::StreamServiceOptions stream_options;
   stream_options.journal = run_options->journal;
   stream_options.skip_corrupt = run_options->skip_corrupt;
   stream_options.hot_store = &hot_store;
   stream_options.stream.alerts = run_options->alerts;
+  stream_options.metrics = &metrics;
   streamsvc::StreamService stream_service(std::move(stream_options), derived_out);
   try {
     const store::RecoveryReport recovered = stream_service.recover();
@@ -171,11 +174,14 @@ int run_command(int argc, char** argv) {
   const auto publisher = bus.make_publisher(msg::kMarketDataChannel);
   feeds::PublishingSink publishing(*publisher);
   ingest::IngestRunner runner(*options, publishing);
+  RunMetrics run_metrics(metrics, publishing, stream_service, hot_store);
+  runner.set_counters_tap([&](const feeds::VenueSet& venues) { run_metrics.take(venues); });
 
   // The API answers from the hot store and the bus on threads of its own.
   std::atomic<bool> stopping{false};
   api::ApiServerOptions api_options;
   api_options.http = run_options->http;
+  api_options.metrics = &metrics;
   api::ApiServer api_server(hot_store, bus, api_options,
                             [&] { return !stopping && stream_service.counters().records > 0; });
   try {

@@ -63,6 +63,7 @@ bool StreamService::process(std::span<const std::byte> record) {
     if (hot != nullptr) hot->add_instrument(*directory_.find(definition->header.instrument_id));
   }
   processor_.on_record(decoded);
+  if (const auto* trade = std::get_if<msg::Trade>(&decoded)) observe_latency(trade->header);
   if (hot != nullptr) {
     if (const auto* trade = std::get_if<msg::Trade>(&decoded)) {
       hot->add_trade(*trade);
@@ -89,6 +90,19 @@ void StreamService::store_book(const msg::RecordHeader& header) {
   copy_side(msg::BookSide::kBid, bids_);
   copy_side(msg::BookSide::kAsk, asks_);
   options_.hot_store->put_book(header, state->live, state->price_scale, state->size_scale, bids_, asks_);
+}
+
+void StreamService::observe_latency(const msg::RecordHeader& header) {
+  const auto venue = static_cast<std::size_t>(header.venue);
+  if (options_.metrics == nullptr || venue >= venue_latency_.size() || !fanout_.open) return;
+  common::Histogram*& histogram = venue_latency_[venue];
+  if (histogram == nullptr) {
+    histogram = &options_.metrics->histogram("rtm_venue_latency_seconds",
+                                             "From the venue's event time to rtm's receive time, of trades",
+                                             {{"venue", std::string(msg::venue_name(header.venue))}},
+                                             common::latency_buckets());
+  }
+  histogram->observe(static_cast<double>(header.ts_recv - header.ts_event) / 1e9);
 }
 
 void StreamService::store_symbol(msg::InstrumentId composite) {

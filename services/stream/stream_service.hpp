@@ -1,5 +1,6 @@
 #pragma once
 
+#include <array>
 #include <atomic>
 #include <cstdint>
 #include <memory>
@@ -8,6 +9,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "rtm/common/metrics.hpp"
 #include "rtm/msg/transport.hpp"
 #include "rtm/store/hot_store.hpp"
 #include "rtm/store/journal.hpp"
@@ -24,6 +26,9 @@ struct StreamServiceOptions {
   bool skip_corrupt = false;  // recovery skips corrupt records (counted) instead of refusing to start
   // Where the recent past is kept for the API; none: not kept.
   store::HotStore* hot_store = nullptr;
+  // Where the venue-to-rtm latency of trades (ts_recv - ts_event) is
+  // observed, per venue; none: not measured.
+  common::Metrics* metrics = nullptr;
 };
 
 struct StreamServiceCounters {
@@ -79,6 +84,8 @@ class StreamService final : public msg::RecordHandler {
   bool process(std::span<const std::byte> record);
   void store_book(const msg::RecordHeader& header);
   void store_symbol(msg::InstrumentId composite);
+  // Trades only, and not those replayed from the journal.
+  void observe_latency(const msg::RecordHeader& header);
 
   StreamServiceOptions options_;
   stream::InstrumentDirectory directory_;
@@ -87,6 +94,7 @@ class StreamService final : public msg::RecordHandler {
   std::unique_ptr<store::JournalWriter> journal_;
   StreamServiceCounters counters_;
   std::unordered_set<msg::InstrumentId> symbols_stored_;
+  std::array<common::Histogram*, 4> venue_latency_{};  // by venue id, made on first use
   // A book's top on its way to the hot store.
   std::vector<book::PriceLevel> levels_;
   std::vector<store::BookLevel> bids_, asks_;

@@ -216,6 +216,37 @@ class ApiTest(unittest.TestCase):
         self.assertEqual(response.read(), b"")
         connection.close()
 
+    def test_metrics_pass_promtool(self):
+        self.request("/v1/bars?symbol=BTC-USD&interval=1s&limit=1")
+        deadline = time.time() + 20
+        while True:  # ingest's counters are taken once a second
+            response, data = self.request("/metrics")
+            if b'rtm_feed_records_total{venue="kraken"}' in data or time.time() > deadline:
+                break
+            time.sleep(0.2)
+        self.assertEqual(response.status, 200)
+        self.assertTrue(response.getheader("Content-Type").startswith("text/plain; version=0.0.4"))
+        checked = subprocess.run(["promtool", "check", "metrics"], input=data, capture_output=True)
+        self.assertEqual(checked.returncode, 0, checked.stdout + checked.stderr)
+        text = data.decode()
+        values = {}
+        for line in text.splitlines():
+            if line and not line.startswith("#"):
+                name, value = line.rsplit(" ", 1)
+                values[name] = float(value)
+        for venue in ("binance", "coinbase", "kraken"):
+            self.assertGreater(values[f'rtm_feed_records_total{{venue="{venue}"}}'], 0)
+            self.assertIn(f'rtm_feed_gaps_total{{venue="{venue}"}}', values)
+            self.assertGreater(values[f'rtm_venue_latency_seconds_count{{venue="{venue}"}}'], 0)
+        self.assertGreater(values["rtm_bus_published_total"], 0)
+        self.assertEqual(values["rtm_bus_dropped_total"], 0)
+        self.assertGreater(values["rtm_stream_records_total"], 0)
+        self.assertEqual(values['rtm_book_live{instrument="kraken:BTC/USD"}'], 1)
+        self.assertGreater(values['rtm_http_request_duration_seconds_count{route="/v1/bars"}'], 0)
+        for family in ("rtm_ws_clients", "rtm_ws_dropped_total", "rtm_client_latency_seconds_count",
+                       "rtm_http_requests_total", "rtm_bus_lag_records", "rtm_feed_checksum_failures_total"):
+            self.assertTrue(any(name.startswith(family) for name in values), family)
+
     def test_dashboard_files(self):
         for path, kind in (("/", "text/html"), ("/app.js", "text/javascript"), ("/style.css", "text/css")):
             response, data = self.request(path)

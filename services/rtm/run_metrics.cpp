@@ -1,0 +1,90 @@
+#include "run_metrics.hpp"
+
+namespace rtm::cli {
+namespace {
+
+common::Metrics::Series one(double value) {
+  return {{{}, value}};
+}
+
+}  // namespace
+
+RunMetrics::RunMetrics(common::Metrics& metrics, const feeds::PublishingSink& publishing,
+                       const streamsvc::StreamService& stream, const store::HotStore& hot_store)
+    : publishing_(publishing) {
+  // One family per adapter counter, a series per venue.
+  const auto per_venue = [this](std::uint64_t feeds::AdapterCounters::*field) {
+    return [this, field] {
+      std::lock_guard lock(mutex_);
+      common::Metrics::Series series;
+      for (const auto& [venue, counters] : venues_) {
+        series.push_back({{{"venue", std::string(msg::venue_name(venue))}}, static_cast<double>(counters.*field)});
+      }
+      return series;
+    };
+  };
+  metrics.counter("rtm_feed_frames_total", "Venue frames parsed and normalized", per_venue(&feeds::AdapterCounters::frames_ok));
+  metrics.counter("rtm_feed_frames_ignored_total", "Venue frames with nothing to normalize (acks, heartbeats, unknown types)",
+                  per_venue(&feeds::AdapterCounters::frames_ignored));
+  metrics.counter("rtm_feed_parse_errors_total", "Malformed venue frames, counted and skipped",
+                  per_venue(&feeds::AdapterCounters::frames_malformed));
+  metrics.counter("rtm_feed_records_total", "Normalized records emitted", per_venue(&feeds::AdapterCounters::records));
+  metrics.counter("rtm_feed_gaps_total", "Sequence gaps detected", per_venue(&feeds::AdapterCounters::gaps));
+  metrics.counter("rtm_feed_checksum_failures_total", "Book checksums that disagreed with the venue's",
+                  per_venue(&feeds::AdapterCounters::checksum_failures));
+  metrics.counter("rtm_feed_crossed_books_total", "Books found crossed", per_venue(&feeds::AdapterCounters::crossed_books));
+  metrics.counter("rtm_feed_resyncs_total", "Book resyncs asked for", per_venue(&feeds::AdapterCounters::resyncs));
+
+  const auto published = [this](std::uint64_t feeds::PublishingCounters::*field) {
+    return [this, field] {
+      std::lock_guard lock(mutex_);
+      return one(static_cast<double>(published_.*field));
+    };
+  };
+  metrics.counter("rtm_bus_published_total", "Records published on the bus", published(&feeds::PublishingCounters::published));
+  metrics.counter("rtm_bus_dropped_total", "Records dropped: the bus stayed full past the wait",
+                  published(&feeds::PublishingCounters::dropped));
+  metrics.counter("rtm_bus_waits_total", "Publishes that met back-pressure and waited",
+                  published(&feeds::PublishingCounters::waits));
+
+  const streamsvc::StreamServiceCounters& streamed = stream.counters();
+  metrics.counter("rtm_stream_records_total", "Records processed by the stream side",
+                  [&streamed] { return one(static_cast<double>(streamed.records.load())); });
+  metrics.counter("rtm_stream_undecodable_total", "Records the stream side could not decode",
+                  [&streamed] { return one(static_cast<double>(streamed.undecodable.load())); });
+  metrics.counter("rtm_stream_lost_total", "Records the stream side's reader lost on the bus",
+                  [&streamed] { return one(static_cast<double>(streamed.lost.load())); });
+  metrics.counter("rtm_journal_errors_total", "Records that failed to be journaled",
+                  [&streamed] { return one(static_cast<double>(streamed.journal_errors.load())); });
+  metrics.gauge("rtm_bus_lag_records", "Records published but not yet processed by the stream side", [this, &streamed] {
+    std::lock_guard lock(mutex_);
+    const double behind = static_cast<double>(published_.published) - static_cast<double>(streamed.records.load());
+    return one(behind > 0 ? behind : 0);
+  });
+
+  metrics.counter("rtm_hot_store_trades_total", "Trades stored in memory",
+                  [&hot_store] { return one(static_cast<double>(hot_store.counters().trades)); });
+  metrics.counter("rtm_hot_store_trades_evicted_total", "Trades let go by retention",
+                  [&hot_store] { return one(static_cast<double>(hot_store.counters().trades_evicted)); });
+  metrics.gauge("rtm_book_live", "1 while an instrument's book is current, 0 while stale or resyncing", [&hot_store] {
+    common::Metrics::Series series;
+    for (const msg::InstrumentDef& definition : hot_store.instruments()) {
+      const auto top = hot_store.book(definition.header.instrument_id, 0);
+      if (!top) continue;
+      const std::string name =
+          std::string(msg::venue_name(definition.header.venue)) + ":" + std::string(definition.venue_symbol.view());
+      series.push_back({{{"instrument", name}}, top->live ? 1.0 : 0.0});
+    }
+    return series;
+  });
+}
+
+void RunMetrics::take(const feeds::VenueSet& venues) {
+  std::lock_guard lock(mutex_);
+  for (const msg::Venue venue : {msg::Venue::kBinance, msg::Venue::kCoinbase, msg::Venue::kKraken}) {
+    if (const feeds::VenueAdapter* adapter = venues.find(venue)) venues_[venue] = adapter->counters();
+  }
+  published_ = publishing_.counters();
+}
+
+}  // namespace rtm::cli
