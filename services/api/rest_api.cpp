@@ -76,7 +76,7 @@ void RestApi::observe(std::string_view path, double seconds) {
   if (metrics_ == nullptr) return;
   // Known routes by name; anything else (404s, scans) counts as one.
   constexpr std::string_view kRoutes[] = {"/v1/instruments", "/v1/trades", "/v1/bars",  "/v1/book", "/v1/nbbo",
-                                          "/v1/stats",       "/v1/alerts", "/healthz", "/readyz",  "/metrics"};
+                                          "/v1/stats",       "/v1/alerts", "/healthz", "/readyz",  "/metrics", "/openapi.json"};
   const bool known = std::find(std::begin(kRoutes), std::end(kRoutes), path) != std::end(kRoutes);
   const std::string_view route = known ? path : dashboard_asset(path) ? "/dashboard" : "other";
   auto found = route_latency_.find(route);

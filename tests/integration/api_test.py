@@ -247,6 +247,27 @@ class ApiTest(unittest.TestCase):
                        "rtm_http_requests_total", "rtm_bus_lag_records", "rtm_feed_checksum_failures_total"):
             self.assertTrue(any(name.startswith(family) for name in values), family)
 
+    def test_openapi_describes_every_route(self):
+        status, document = self.get_json("/openapi.json")
+        self.assertEqual(status, 200)
+        self.assertTrue(document["openapi"].startswith("3."))
+        self.assertEqual(set(document["paths"]), {"/v1/instruments", "/v1/trades", "/v1/bars", "/v1/book", "/v1/nbbo",
+                                                  "/v1/stats", "/v1/alerts", "/healthz", "/readyz", "/metrics",
+                                                  "/openapi.json", "/ws"})
+        for path, item in document["paths"].items():
+            if path == "/ws":
+                continue
+            response, _ = self.request(path)
+            self.assertNotEqual(response.status, 404, path)
+            documented = {p["name"] for p in item["get"].get("parameters", [])}
+            if path.startswith("/v1/") and path != "/v1/instruments":
+                # Every parameter the route takes is documented: an unknown one is refused.
+                response, _ = self.request(path + "?undocumented=1")
+                self.assertEqual(response.status, 400, path)
+                self.assertTrue(documented, path)
+            for code in item["get"]["responses"]:
+                self.assertRegex(code, r"^[1-5]\d\d$")
+
     def test_dashboard_files(self):
         for path, kind in (("/", "text/html"), ("/app.js", "text/javascript"), ("/style.css", "text/css")):
             response, data = self.request(path)
