@@ -9,8 +9,9 @@ namespace rtm::api {
 
 namespace {
 
-// The client latency histogram goes into the hub's options.
-WsHubOptions with_latency(WsHubOptions hub, common::Metrics* metrics) {
+// The client latency histogram and the keys go into the hub's options.
+WsHubOptions hub_options(WsHubOptions hub, common::Metrics* metrics, ApiKeys& keys) {
+  hub.keys = &keys;
   if (metrics != nullptr) {
     hub.client_latency = &metrics->histogram("rtm_client_latency_seconds",
                                              "From rtm's receive time to the WebSocket send, of trades", {},
@@ -27,8 +28,11 @@ common::Metrics::Series one(double value) {
 
 ApiServer::ApiServer(const store::HotStore& store, msg::Transport& bus, ApiServerOptions options,
                      std::function<bool()> ready)
-    : rest_(store, std::move(ready), options.metrics),
-      hub_(store, with_latency(options.hub, options.metrics)),
+    : keys_(options.keys),
+      rest_(store, std::move(ready),
+            {.metrics = options.metrics, .keys = &keys_, .protect_metrics = options.protect_metrics,
+             .cors_origins = options.cors_origins}),
+      hub_(store, hub_options(options.hub, options.metrics, keys_)),
       http_(loop_, options.http, [this](const net::HttpRequest& request) { return rest_.handle(request); }),
       bus_(bus) {
   http_.on_websocket("/ws", options.websocket,

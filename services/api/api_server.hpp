@@ -19,6 +19,9 @@ struct ApiServerOptions {
   WsHubOptions hub;
   // Served at /metrics, with the server's own counters and latencies added; none: no /metrics.
   common::Metrics* metrics = nullptr;
+  ApiKeysOptions keys;  // none configured: open
+  bool protect_metrics = false;
+  std::vector<std::string> cors_origins;
 };
 
 // The API as a service: REST and the dashboard from the hot store, and the
@@ -43,6 +46,7 @@ class ApiServer {
   [[nodiscard]] const net::HttpServerCounters& http_counters() const noexcept { return http_.counters(); }
 
  private:
+  ApiKeys keys_;
   RestApi rest_;
   WsHub hub_;
   net::EventLoop loop_;

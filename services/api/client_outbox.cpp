@@ -31,6 +31,12 @@ void ClientOutbox::push_control(net::SharedText text) {
   slots_.push_back({Kind::kControl, {}, std::move(text)});
 }
 
+void ClientOutbox::clear() noexcept {
+  slots_.clear();
+  latest_.clear();
+  missed_.clear();
+}
+
 net::SharedText ClientOutbox::pop() {
   if (slots_.empty()) return nullptr;
   Slot& slot = slots_.front();

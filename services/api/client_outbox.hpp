@@ -32,6 +32,8 @@ class ClientOutbox {
   void push_control(net::SharedText text);
   // The next message to write, nullptr when none.
   net::SharedText pop();
+  // Forgets everything waiting.
+  void clear() noexcept;
 
   [[nodiscard]] std::size_t size() const noexcept { return slots_.size(); }
   // Trades pushed out since the queue was last below its limit.

@@ -59,13 +59,39 @@ net::HttpResponse error_response(int status, std::string_view code, std::string_
   return response;
 }
 
-RestApi::RestApi(const store::HotStore& store, std::function<bool()> ready, common::Metrics* metrics)
-    : store_(store), ready_(std::move(ready)), metrics_(metrics) {}
+RestApi::RestApi(const store::HotStore& store, std::function<bool()> ready, RestApiOptions options)
+    : store_(store), ready_(std::move(ready)), options_(std::move(options)), metrics_(options_.metrics) {}
+
+bool RestApi::origin_allowed(std::string_view origin) const {
+  return std::any_of(options_.cors_origins.begin(), options_.cors_origins.end(),
+                     [&](const std::string& allowed) { return allowed == "*" || allowed == origin; });
+}
+
+std::optional<net::HttpResponse> RestApi::refuse_unauthorized(const net::HttpRequest& request, std::string_view path) {
+  if (options_.keys == nullptr || !options_.keys->required()) return std::nullopt;
+  if (!path.starts_with("/v1/") && !(path == "/metrics" && options_.protect_metrics)) return std::nullopt;
+  const std::optional<std::string> key = options_.keys->from_header(request.header("Authorization"));
+  if (!key) {
+    net::HttpResponse refused = error_response(401, "unauthorized", "an API key is required: Authorization: Bearer KEY");
+    refused.headers.emplace_back("WWW-Authenticate", "Bearer");
+    return refused;
+  }
+  if (!options_.keys->take_request(*key)) {
+    net::HttpResponse refused = error_response(429, "rate_limited", "too many requests for this key: slow down");
+    refused.headers.emplace_back("Retry-After", "1");
+    return refused;
+  }
+  return std::nullopt;
+}
 
 net::HttpResponse RestApi::handle(const net::HttpRequest& request) {
   ++counters_.requests;
   const auto started = std::chrono::steady_clock::now();
   net::HttpResponse response = route(request);
+  if (const auto origin = request.header("Origin"); origin && origin_allowed(*origin)) {
+    response.headers.emplace_back("Access-Control-Allow-Origin", std::string(*origin));
+    response.headers.emplace_back("Vary", "Origin");
+  }
   if (response.status >= 400 && response.status < 500) ++counters_.client_errors;
   if (request.method == "HEAD") response.body.clear();
   observe(request.path(), std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
@@ -90,6 +116,17 @@ void RestApi::observe(std::string_view path, double seconds) {
 }
 
 net::HttpResponse RestApi::route(const net::HttpRequest& request) {
+  if (request.method == "OPTIONS") {
+    // A browser's preflight for a cross-origin GET with a key.
+    const auto origin = request.header("Origin");
+    if (!origin || !origin_allowed(*origin)) return error_response(403, "origin_not_allowed", "not an allowed origin");
+    net::HttpResponse preflight;
+    preflight.status = 204;
+    preflight.headers = {{"Access-Control-Allow-Methods", "GET, HEAD"},
+                         {"Access-Control-Allow-Headers", "Authorization"},
+                         {"Access-Control-Max-Age", "600"}};
+    return preflight;
+  }
   if (request.method != "GET" && request.method != "HEAD") {
     net::HttpResponse refused = error_response(405, "method_not_allowed", "only GET and HEAD are served");
     refused.headers.emplace_back("Allow", "GET, HEAD");
@@ -101,6 +138,7 @@ net::HttpResponse RestApi::route(const net::HttpRequest& request) {
     if (ready_()) return json_response(boost::json::object{{"status", "ready"}});
     return error_response(503, "not_ready", "no market data is flowing yet, or shutting down");
   }
+  if (auto refused = refuse_unauthorized(request, path)) return std::move(*refused);
   if (path == "/metrics" && metrics_ != nullptr) {
     net::HttpResponse scrape;
     scrape.content_type = "text/plain; version=0.0.4; charset=utf-8";

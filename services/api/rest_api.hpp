@@ -3,9 +3,12 @@
 #include <atomic>
 #include <functional>
 #include <map>
+#include <optional>
+#include <vector>
 #include <string>
 #include <string_view>
 
+#include "api_keys.hpp"
 #include "query_params.hpp"
 #include "rtm/common/metrics.hpp"
 #include "rtm/net/http_server.hpp"
@@ -25,14 +28,21 @@ struct RestApiCounters {
 // 3339); trades and bars also as CSV (format=csv). Errors are
 // {"error":{"code":..,"message":..}} with 400 for a bad parameter (naming it
 // and why), 404 for an unknown route or instrument, 405 for a method other
-// than GET or HEAD.
+// than GET or HEAD. With API keys configured, /v1 (and, if asked, /metrics)
+// answers 401 without a valid key and 429 past the key's rate; health and
+// the dashboard's files stay open. CORS for the configured origins.
+struct RestApiOptions {
+  common::Metrics* metrics = nullptr;  // served at /metrics, and each route's latency observed there
+  ApiKeys* keys = nullptr;             // when keys are configured, /v1 needs one (Authorization: Bearer)
+  bool protect_metrics = false;        // and /metrics too
+  std::vector<std::string> cors_origins;  // allowed cross-origin callers; "*" for any
+};
+
 class RestApi {
  public:
   // `ready`: whether the stack is ready to serve (feeds flowing, not
   // shutting down); /readyz answers 503 while it is not.
-  // `metrics`: served at /metrics, and where each route's latency is
-  // observed; none: /metrics is 404.
-  RestApi(const store::HotStore& store, std::function<bool()> ready, common::Metrics* metrics = nullptr);
+  RestApi(const store::HotStore& store, std::function<bool()> ready, RestApiOptions options = {});
 
   net::HttpResponse handle(const net::HttpRequest& request);
 
@@ -57,6 +67,11 @@ class RestApi {
 
   const store::HotStore& store_;
   std::function<bool()> ready_;
+  // 401 or 429 when the route needs a key and the request has none that may go ahead.
+  std::optional<net::HttpResponse> refuse_unauthorized(const net::HttpRequest& request, std::string_view path);
+  [[nodiscard]] bool origin_allowed(std::string_view origin) const;
+
+  RestApiOptions options_;
   common::Metrics* metrics_;
   std::map<std::string, common::Histogram*, std::less<>> route_latency_;  // on the server's thread only
   RestApiCounters counters_;

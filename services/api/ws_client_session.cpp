@@ -28,18 +28,21 @@ void WsClientSession::on_close() {
 
 void WsClientSession::send_state(const std::string& key, const net::SharedText& text) {
   std::unique_lock lock(mutex_);
+  if (closing_) return;
   outbox_.push_state(key, text);
   after_push(lock);
 }
 
 void WsClientSession::send_trade(const std::string& stream, const net::SharedText& text) {
   std::unique_lock lock(mutex_);
+  if (closing_) return;
   outbox_.push_trade(stream, text);
   after_push(lock);
 }
 
 void WsClientSession::send_control(const net::SharedText& text) {
   std::unique_lock lock(mutex_);
+  if (closing_) return;
   outbox_.push_control(text);
   after_push(lock);
 }
@@ -51,7 +54,10 @@ void WsClientSession::after_push(std::unique_lock<std::mutex>& lock) {
   const auto over_since = outbox_.over_limit_since();
   const bool hopeless = !closing_ && over_since &&
                         std::chrono::steady_clock::now() - *over_since > hub_.options().slow_grace;
-  if (hopeless) closing_ = true;
+  if (hopeless) {
+    closing_ = true;
+    outbox_.clear();  // what it could not take goes: the close frame is next
+  }
   // The writer takes messages until the queue is empty, then waits to be
   // woken: only a push into an empty queue needs to wake it.
   const bool wake = outbox_.size() == 1;
@@ -63,6 +69,14 @@ void WsClientSession::after_push(std::unique_lock<std::mutex>& lock) {
     return;
   }
   if (wake) peer_->notify();
+}
+
+void WsClientSession::close(std::uint16_t code, std::string reason) {
+  {
+    std::lock_guard lock(mutex_);
+    closing_ = true;
+  }
+  peer_->close(code, std::move(reason));
 }
 
 bool WsClientSession::take_op_token() {

@@ -4,6 +4,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -28,7 +29,8 @@ class WsClientSession final : public net::WebSocketHandler, public std::enable_s
   void send_state(const std::string& key, const net::SharedText& text);
   void send_trade(const std::string& stream, const net::SharedText& text);
   void send_control(const net::SharedText& text);
-  void close(std::uint16_t code, std::string reason) { peer_->close(code, std::move(reason)); }
+  // Takes nothing more; what is queued goes out, then the close frame.
+  void close(std::uint16_t code, std::string reason);
 
   // Whether an op may go ahead: a token bucket of ops_per_second, in bursts
   // of twice that. On the connection's thread.
@@ -36,6 +38,8 @@ class WsClientSession final : public net::WebSocketHandler, public std::enable_s
 
   // Topic -> book depth (0 for other channels). Guarded by the hub's mutex.
   std::map<std::string, std::size_t> subscriptions;
+  // The API key it authenticated with; on the connection's thread.
+  std::optional<std::string> api_key;
 
  private:
   // After a push: a client that has stayed over its limit is let go.

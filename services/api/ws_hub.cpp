@@ -59,8 +59,19 @@ WsHub::~WsHub() {
   if (ticker_.joinable()) ticker_.join();
 }
 
-std::shared_ptr<net::WebSocketHandler> WsHub::accept(std::shared_ptr<net::WebSocketPeer> peer, const net::HttpRequest&) {
+std::shared_ptr<net::WebSocketHandler> WsHub::accept(std::shared_ptr<net::WebSocketPeer> peer,
+                                                    const net::HttpRequest& upgrade) {
   auto client = std::make_shared<WsClientSession>(*this, std::move(peer));
+  if (keys_required()) {
+    // A key in the upgrade's header authenticates at once; a browser, which
+    // cannot set one, sends an auth op instead.
+    if (auto key = options_.keys->from_header(upgrade.header("Authorization"))) {
+      if (!options_.keys->open_connection(*key)) return nullptr;  // over the key's cap: 403
+      client->api_key = std::move(key);
+    } else if (upgrade.header("Authorization")) {
+      return nullptr;
+    }
+  }
   std::lock_guard lock(mutex_);
   clients_.insert(client);
   ++counters_.connections;
@@ -69,6 +80,7 @@ std::shared_ptr<net::WebSocketHandler> WsHub::accept(std::shared_ptr<net::WebSoc
 }
 
 void WsHub::remove(WsClientSession* client) {
+  if (client->api_key && options_.keys != nullptr) options_.keys->close_connection(*client->api_key);
   std::lock_guard lock(mutex_);
   for (const auto& [topic, depth] : client->subscriptions) {
     auto& subscribers = topics_[topic];
@@ -126,10 +138,24 @@ void WsHub::handle_op(const std::shared_ptr<WsClientSession>& client, std::strin
     return client->send_control(control_text(pong));
   }
   if (*op == "auth") {
-    // No keys are configured: everything is open.
-    boost::json::object answer{{"type", "auth"}, {"ok", true}, {"required", false}};
+    boost::json::object answer{{"type", "auth"}, {"ok", true}, {"required", keys_required()}};
     if (!id.is_null()) answer["id"] = id;
+    if (keys_required() && !client->api_key) {
+      const boost::json::value* key = request->if_contains("key");
+      if (key == nullptr || !key->is_string() || !options_.keys->known(key->get_string())) {
+        fail("unauthorized", "not a valid API key");
+        return client->close(net::close_code::kPolicyViolation, "authentication failed");
+      }
+      if (!options_.keys->open_connection(std::string(key->get_string()))) {
+        fail("too_many_connections", "this key has as many connections as it may");
+        return client->close(net::close_code::kPolicyViolation, "too many connections for this key");
+      }
+      client->api_key = std::string(key->get_string());
+    }
     return client->send_control(control_text(answer));
+  }
+  if (keys_required() && !client->api_key) {
+    return fail("unauthorized", "authenticate first: {\"op\":\"auth\",\"key\":\"...\"}");
   }
   if (*op != "subscribe" && *op != "unsubscribe") return fail("unknown_op", "unknown op '" + std::string(*op) + "'");
   const bool subscribe = *op == "subscribe";
@@ -194,6 +220,9 @@ void WsHub::handle_op(const std::shared_ptr<WsClientSession>& client, std::strin
     if (subscribers.empty()) topics_.erase(topic);
     reply["type"] = "unsubscribed";
     return client->send_control(control_text(reply));
+  }
+  if (!known && client->api_key && !options_.keys->take_subscription(*client->api_key)) {
+    return fail("rate_limited", "too many subscriptions for this key: slow down");
   }
   if (!known && client->subscriptions.size() >= options_.max_subscriptions) {
     return fail("too_many_subscriptions", "at most " + std::to_string(options_.max_subscriptions) + " subscriptions");

@@ -12,6 +12,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "api_keys.hpp"
 #include "rtm/common/metrics.hpp"
 #include "rtm/msg/records.hpp"
 #include "rtm/msg/transport.hpp"
@@ -30,6 +31,9 @@ struct WsHubOptions {
   std::size_t snapshot_bars = 100;                      // bars sent on subscribing
   // Where rtm-to-client latency (ts_recv to the send) of trades is observed; none: not measured.
   common::Histogram* client_latency = nullptr;
+  // When keys are configured, a client authenticates (its upgrade's
+  // Authorization header, or an auth op) before anything but ping.
+  ApiKeys* keys = nullptr;
 };
 
 struct WsHubCounters {
@@ -92,6 +96,7 @@ class WsHub final : public msg::RecordHandler {
   void tick_loop(std::stop_token stop);
   void send_books();
   std::string name_of(msg::InstrumentId id);
+  [[nodiscard]] bool keys_required() const { return options_.keys != nullptr && options_.keys->required(); }
   void send_snapshot(WsClientSession& client, const std::string& topic, msg::InstrumentId id,
                      std::int64_t interval_ns, std::size_t depth);
 

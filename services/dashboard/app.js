@@ -6,8 +6,13 @@
 const $ = (id) => document.getElementById(id);
 const state = { instruments: [], symbol: null, instrument: null, interval: "1m" };
 
+// An API key, where the deployment requires one: given once as ?key=...
+const key = new URLSearchParams(location.search).get("key") || localStorage.getItem("rtm-key");
+if (key) localStorage.setItem("rtm-key", key);
+
 async function get(path) {
-  const response = await fetch(path, { cache: "no-store" });
+  const headers = key ? { Authorization: "Bearer " + key } : {};
+  const response = await fetch(path, { cache: "no-store", headers });
   const body = await response.json();
   if (!response.ok) throw new Error(body.error ? body.error.message : response.statusText);
   return body;

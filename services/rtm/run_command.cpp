@@ -3,7 +3,6 @@
 #include "run_command.hpp"
 
 #include <atomic>
-#include <charconv>
 #include <chrono>
 #include <csignal>
 #include <cstdio>
@@ -17,9 +16,9 @@
 #include "bus_monitor.hpp"
 #include "api_server.hpp"
 #include "run_metrics.hpp"
+#include "run_options.hpp"
 #include "derived_summary.hpp"
 #include "ingest_runner.hpp"
-#include "option_reader.hpp"
 #include "rtm/feeds/publishing_sink.hpp"
 #include "rtm/msg/channels.hpp"
 #include "rtm/msg/in_process_transport.hpp"
@@ -41,80 +40,7 @@ constexpr const char* kUsage =
     "With --journal, every record is journaled before it is processed, and a restart\n"
     "rebuilds books, bars and statistics from the journal before it goes on.\n"
     "\n"
-    "options (each also read from the environment variable shown):\n"
-    "  --listen ADDRESS:PORT        RTM_LISTEN           the dashboard and the REST API (0.0.0.0:8080)\n"
-    "  --alerts RULES               RTM_ALERTS           alert rules, as rtm aggregate takes them, or none\n"
-    "                               (price_move:1m:0.5@warning,volume_spike:1m:3,wide_spread:25,\n"
-    "                                stale_feed:15s@critical,crossed_market:10)\n"
-    "  --journal DIR                RTM_JOURNAL          journal directory (none: nothing survives a stop)\n"
-    "  --journal-fsync MS           RTM_JOURNAL_FSYNC    fsync every MS milliseconds, 0 never (10)\n"
-    "  --skip-corrupt               RTM_SKIP_CORRUPT=1   recovery skips corrupt records instead of refusing\n";
-
-constexpr const char* kDefaultAlerts =
-    "price_move:1m:0.5@warning,volume_spike:1m:3,wide_spread:25,stale_feed:15s@critical,crossed_market:10";
-
-struct RunOptions {
-  net::HttpServerOptions http;
-  std::vector<stream::AlertRuleConfig> alerts;
-  std::optional<store::JournalOptions> journal;
-  bool skip_corrupt = false;
-};
-
-// Takes rtm run's own options out of argv (the rest are ingest's) and reads
-// them, flags first, then RTM_* variables; nullopt after saying why.
-std::optional<RunOptions> take_run_options(int& argc, char** argv) {
-  RunOptions options;
-  std::vector<char*> own;  // rtm run's own flags and their values
-  int kept = 0;
-  for (int i = 0; i < argc; ++i) {
-    const std::string_view arg = argv[i];
-    if ((arg == "--journal" || arg == "--journal-fsync" || arg == "--listen" || arg == "--alerts") && i + 1 < argc) {
-      own.push_back(argv[i]);
-      own.push_back(argv[++i]);
-    } else if (arg == "--skip-corrupt") {
-      options.skip_corrupt = true;
-    } else {
-      argv[kept++] = argv[i];
-    }
-  }
-  argc = kept;
-  std::string directory;
-  double fsync_ms = 10;
-  std::string listen = "0.0.0.0:8080";
-  std::string alerts = kDefaultAlerts;
-  ingest::OptionReader reader("rtm run", static_cast<int>(own.size()), own.data());
-  const bool ok =
-      reader.read("--journal", "RTM_JOURNAL", directory, [](const std::string&) { return true; }) &&
-      reader.read("--journal-fsync", "RTM_JOURNAL_FSYNC", fsync_ms, [](double ms) { return ms >= 0 && ms <= 60'000; }) &&
-      reader.read("--listen", "RTM_LISTEN", listen, [&](const std::string& text) {
-        const std::size_t colon = text.rfind(':');
-        std::uint16_t port = 0;
-        const char* end = text.data() + text.size();
-        if (colon == std::string::npos || std::from_chars(text.data() + colon + 1, end, port).ptr != end) return false;
-        options.http.address = text.substr(0, colon);
-        options.http.port = port;
-        return true;
-      }) &&
-      reader.read("--alerts", "RTM_ALERTS", alerts, [&](const std::string& text) {
-        if (text == "none") return true;
-        std::string error;
-        auto rules = stream::parse_alert_rules(text, error);
-        if (!rules) std::fprintf(stderr, "rtm run: --alerts: %s\n", error.c_str());
-        if (rules) options.alerts = std::move(*rules);
-        return rules.has_value();
-      });
-  if (const char* skip = std::getenv("RTM_SKIP_CORRUPT");  // NOLINT(concurrency-mt-unsafe): at startup
-      skip != nullptr && std::string_view(skip) == "1")
-    options.skip_corrupt = true;
-  if (!ok) return std::nullopt;
-  if (!directory.empty()) {
-    store::JournalOptions journal{.directory = directory};
-    journal.fsync = fsync_ms == 0 ? store::FsyncPolicy::kOff : store::FsyncPolicy::kInterval;
-    journal.fsync_interval = std::chrono::milliseconds(static_cast<std::int64_t>(fsync_ms));
-    options.journal = std::move(journal);
-  }
-  return options;
-}
+    "options (each also read from the environment variable shown):\n";
 
 volatile std::sig_atomic_t g_stop = 0;
 
@@ -136,7 +62,7 @@ int run_command(int argc, char** argv) {
   const std::optional<ingest::IngestOptions> options = ingest::parse_ingest_options("rtm run", argc, argv);
   if (!options) return 2;
   if (options->help) {
-    std::printf("%s%s", kUsage, ingest::kIngestOptionsHelp);
+    std::printf("%s%s%s", kUsage, kRunOptionsHelp, ingest::kIngestOptionsHelp);
     return 0;
   }
 
@@ -179,8 +105,7 @@ int run_command(int argc, char** argv) {
 
   // The API answers from the hot store and the bus on threads of its own.
   std::atomic<bool> stopping{false};
-  api::ApiServerOptions api_options;
-  api_options.http = run_options->http;
+  api::ApiServerOptions api_options = run_options->api;
   api_options.metrics = &metrics;
   api::ApiServer api_server(hot_store, bus, api_options,
                             [&] { return !stopping && stream_service.counters().records > 0; });
@@ -192,7 +117,7 @@ int run_command(int argc, char** argv) {
   }
 
   std::printf("rtm %s: %s\n", RTM_VERSION, runner.describe().c_str());
-  const std::string host = run_options->http.address == "0.0.0.0" ? "localhost" : run_options->http.address;
+  const std::string host = run_options->api.http.address == "0.0.0.0" ? "localhost" : run_options->api.http.address;
   std::printf(
       "Dashboard at http://%s:%u/ (REST under /v1, WebSocket at /ws, /healthz, /readyz); a summary is\n"
       "printed every %g s. "

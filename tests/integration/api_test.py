@@ -278,5 +278,73 @@ class ApiTest(unittest.TestCase):
         self.assertIn(b'<script src="/app.js">', page)
 
 
+class SecuredApiTest(unittest.TestCase):
+    """rtm run with API keys, CORS origins and /metrics protected."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.process = subprocess.Popen(
+            [RTM, "run", "--listen", "127.0.0.1:0", "--speed", "20", "--summary-every", "1000",
+             "--api-keys", "alpha-key,beta-key", "--cors-origins", "https://desk.example", "--protect-metrics"],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            match = re.search(r"Dashboard at http://127\.0\.0\.1:(\d+)/", cls.process.stdout.readline())
+            if match:
+                cls.port = int(match.group(1))
+                break
+        time.sleep(1)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.process.terminate()
+        cls.process.communicate(timeout=60)
+
+    request = classmethod(ApiTest.request.__func__)
+    get_json = classmethod(ApiTest.get_json.__func__)
+
+    def test_a_key_is_required(self):
+        response, data = self.request("/v1/instruments")
+        self.assertEqual(response.status, 401)
+        self.assertEqual(response.getheader("WWW-Authenticate"), "Bearer")
+        self.assertEqual(json.loads(data)["error"]["code"], "unauthorized")
+        response, _ = self.request("/v1/instruments", headers={"Authorization": "Bearer wrong"})
+        self.assertEqual(response.status, 401)
+        response, data = self.request("/v1/instruments", headers={"Authorization": "Bearer alpha-key"})
+        self.assertEqual(response.status, 200)
+        self.assertTrue(json.loads(data)["instruments"])
+        # Health and the dashboard stay open; /metrics was asked to be protected.
+        self.assertEqual(self.request("/healthz")[0].status, 200)
+        self.assertEqual(self.request("/")[0].status, 200)
+        self.assertEqual(self.request("/metrics")[0].status, 401)
+        self.assertEqual(self.request("/metrics", headers={"Authorization": "Bearer beta-key"})[0].status, 200)
+
+    def test_each_key_has_its_rate(self):
+        statuses = [self.request("/v1/instruments", headers={"Authorization": "Bearer beta-key"})[0].status
+                    for _ in range(160)]
+        self.assertIn(429, statuses, "a burst over the key's rate is refused")
+        self.assertEqual(statuses[0], 200)
+        response, data = self.request("/v1/instruments", headers={"Authorization": "Bearer beta-key"})
+        if response.status == 429:
+            self.assertEqual(response.getheader("Retry-After"), "1")
+            self.assertEqual(json.loads(data)["error"]["code"], "rate_limited")
+        # Another key is not held back by this one.
+        self.assertEqual(self.request("/v1/instruments", headers={"Authorization": "Bearer alpha-key"})[0].status, 200)
+
+    def test_cors(self):
+        allowed = {"Origin": "https://desk.example", "Authorization": "Bearer alpha-key"}
+        response, _ = self.request("/v1/instruments", headers=allowed)
+        self.assertEqual(response.getheader("Access-Control-Allow-Origin"), "https://desk.example")
+        response, _ = self.request("/v1/instruments", headers={"Origin": "https://evil.example",
+                                                               "Authorization": "Bearer alpha-key"})
+        self.assertIsNone(response.getheader("Access-Control-Allow-Origin"))
+        response, _ = self.request("/v1/bars", method="OPTIONS", headers={"Origin": "https://desk.example",
+                                                                          "Access-Control-Request-Method": "GET"})
+        self.assertEqual(response.status, 204)
+        self.assertIn("Authorization", response.getheader("Access-Control-Allow-Headers"))
+        response, _ = self.request("/v1/bars", method="OPTIONS", headers={"Origin": "https://evil.example"})
+        self.assertEqual(response.status, 403)
+
+
 if __name__ == "__main__":
     unittest.main(argv=[sys.argv[0]], verbosity=2)

@@ -19,8 +19,9 @@ import websockets
 RTM = sys.argv[1] if len(sys.argv) > 1 else "rtm"
 
 
-def start_rtm():
-    process = subprocess.Popen([RTM, "run", "--listen", "127.0.0.1:0", "--speed", "20", "--summary-every", "1000"],
+def start_rtm(*extra):
+    process = subprocess.Popen([RTM, "run", "--listen", "127.0.0.1:0", "--speed", "20", "--summary-every", "1000",
+                                *extra],
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.time() + 60
     while time.time() < deadline:
@@ -247,6 +248,67 @@ class WebSocketTest(unittest.TestCase):
             await fast.send(json.dumps({"op": "ping", "id": "still"}))
             await until(fast, lambda m: m.get("id") == "still")
             await fast.close()
+        self.run_async(body())
+
+
+class SecuredWebSocketTest(unittest.TestCase):
+    """With API keys configured: authenticate by header or by the auth op."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.process, port = start_rtm("--api-keys", "desk-key")
+        cls.url = f"ws://127.0.0.1:{port}/ws"
+        time.sleep(1)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.process.terminate()
+        cls.process.communicate(timeout=60)
+
+    def run_async(self, coroutine):
+        return asyncio.run(asyncio.wait_for(coroutine, timeout=120))
+
+    def test_the_auth_op(self):
+        async def body():
+            subscribe = json.dumps({"op": "subscribe", "channel": "trades", "instrument": "kraken:BTC/USD", "id": 1})
+            async with websockets.connect(self.url) as ws:
+                await ws.send(subscribe)
+                error, _ = await until(ws, lambda m: m.get("type") == "error")
+                self.assertEqual(error["code"], "unauthorized")
+                await ws.send(json.dumps({"op": "auth", "key": "desk-key", "id": 2}))
+                answer, _ = await until(ws, lambda m: m.get("id") == 2)
+                self.assertEqual((answer["type"], answer["ok"], answer["required"]), ("auth", True, True))
+                await ws.send(subscribe)
+                await until(ws, lambda m: m.get("type") == "subscribed")
+                await until(ws, lambda m: m.get("type") == "trade")
+            async with websockets.connect(self.url) as ws:
+                await ws.send(json.dumps({"op": "auth", "key": "stolen"}))
+                error, _ = await until(ws, lambda m: m.get("type") == "error")
+                self.assertEqual(error["code"], "unauthorized")
+                with self.assertRaises(websockets.ConnectionClosed) as closed:
+                    while True:
+                        await ws.recv()
+                self.assertEqual(closed.exception.rcvd.code, 1008)
+        self.run_async(body())
+
+    def test_the_header_and_the_connection_cap(self):
+        async def body():
+            header = {"Authorization": "Bearer desk-key"}
+            with self.assertRaises(websockets.InvalidStatusCode) as refused:
+                await websockets.connect(self.url, extra_headers={"Authorization": "Bearer stolen"})
+            self.assertEqual(refused.exception.status_code, 403)
+            connections = [await websockets.connect(self.url, extra_headers=header) for _ in range(20)]
+            await connections[0].send(json.dumps({"op": "subscribe", "channel": "nbbo", "symbol": "BTC-USD"}))
+            await until(connections[0], lambda m: m.get("type") == "subscribed")
+            with self.assertRaises(websockets.InvalidStatusCode) as capped:
+                await websockets.connect(self.url, extra_headers=header)
+            self.assertEqual(capped.exception.status_code, 403, "the key's 21st connection")
+            await connections.pop().close()
+            await asyncio.sleep(0.5)
+            again = await websockets.connect(self.url, extra_headers=header)
+            await again.close()
+            for ws in connections:
+                await ws.close()
         self.run_async(body())
 
 

@@ -37,7 +37,9 @@ struct Connection : std::enable_shared_from_this<Connection> {
     const auto self = shared_from_this();
     error_code ec;
     while (!ended) {
-      if (closing) {
+      const SharedText message = client ? client->next_message() : nullptr;
+      // What was queued before a close goes out first (an error saying why).
+      if (closing && !message) {
         websocket::close_reason reason;
         reason.code = close_code_;
         // A close frame carries at most 123 bytes of reason.
@@ -46,7 +48,6 @@ struct Connection : std::enable_shared_from_this<Connection> {
         co_await ws.async_close(reason, asio::redirect_error(kAwait, ec));
         break;
       }
-      const SharedText message = client ? client->next_message() : nullptr;
       if (!message) {
         wake.expires_at(asio::steady_timer::time_point::max());
         co_await wake.async_wait(asio::redirect_error(kAwait, ec));  // cancelled by notify() or close()

@@ -32,9 +32,9 @@ class WebSocketPeer {
   // Something is waiting in the application's queue: the connection asks
   // for it (WebSocketHandler::next_message) as soon as it can write.
   virtual void notify() = 0;
-  // Sends a close frame with the code and reason after the message being
-  // written, and ends the connection; one that has not taken it within ten
-  // seconds is cut.
+  // Sends what the application has queued, then a close frame with the
+  // code and reason, and ends the connection; one that has not taken it
+  // within ten seconds is cut.
   virtual void close(std::uint16_t code, std::string reason) = 0;
 };
 
