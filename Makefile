@@ -42,7 +42,8 @@ test-tsan: deps
 	cmake --build --preset tsan --target rtm_msg_concurrency_tests
 	ctest --preset tsan
 
-# Each venue adapter's libFuzzer target, briefly; scripts/fuzz.sh --seconds N
+# The libFuzzer targets (venue adapters, the API's query strings and WebSocket
+# messages), briefly; scripts/fuzz.sh --seconds N
 # runs them longer.
 test-fuzz: deps
 	scripts/fuzz.sh --seconds 20

@@ -29,15 +29,6 @@ namespace {
 
 constexpr auto kAwait = asio::use_awaitable;
 
-bool iequals(std::string_view a, std::string_view b) noexcept {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    const auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
-    if (lower(a[i]) != lower(b[i])) return false;
-  }
-  return true;
-}
-
 HttpResponse error_response(int status, std::string_view code, std::string_view message) {
   HttpResponse response;
   response.status = status;
@@ -46,24 +37,6 @@ HttpResponse error_response(int status, std::string_view code, std::string_view 
 }
 
 }  // namespace
-
-std::string_view HttpRequest::path() const noexcept {
-  const std::string_view whole = target;
-  return whole.substr(0, whole.find('?'));
-}
-
-std::string_view HttpRequest::query() const noexcept {
-  const std::string_view whole = target;
-  const std::size_t mark = whole.find('?');
-  return mark == std::string_view::npos ? std::string_view() : whole.substr(mark + 1);
-}
-
-std::optional<std::string_view> HttpRequest::header(std::string_view name) const noexcept {
-  for (const auto& [key, value] : headers) {
-    if (iequals(key, name)) return value;
-  }
-  return std::nullopt;
-}
 
 std::string_view status_reason(int status) noexcept {
   const std::string_view reason = http::obsolete_reason(static_cast<http::status>(status));
