@@ -1,6 +1,7 @@
-// The rtm dashboard: polls the REST API once a second and draws the
-// cross-venue best bid/offer, candles, a venue's book, its trades and
-// statistics, the feeds' state and recent alerts. No framework, no build.
+// The rtm dashboard: streams the cross-venue best bid/offer, candles, a
+// venue's book, its trades and statistics over the WebSocket (/ws), and
+// reads the instruments, the feeds' state and recent alerts by REST. No
+// framework, no build.
 "use strict";
 
 const $ = (id) => document.getElementById(id);
@@ -66,8 +67,7 @@ async function refreshInstruments() {
   fill("feeds", state.instruments.map((i) => [cell(i.instrument), cell(i.book, i.book === "live" ? "live" : "stale")]));
 }
 
-async function refreshNbbo() {
-  const n = await get(`/v1/nbbo?symbol=${encodeURIComponent(state.symbol)}`);
+function renderNbbo(n) {
   const side = (label, px, size, venue) =>
     `<div><small>${label} · ${venue || "none"}</small>${price(px)} <small>${size || ""}</small></div>`;
   $("nbbo").innerHTML = side("best bid", n.bid_price, n.bid_size, n.bid_venue) +
@@ -106,14 +106,7 @@ function drawCandles(bars) {
   });
 }
 
-async function refreshCandles() {
-  const { bars } = await get(`/v1/bars?symbol=${encodeURIComponent(state.symbol)}&interval=${state.interval}&limit=120`);
-  $("chart-title").textContent = `${state.symbol} · ${state.interval} candles across venues`;
-  drawCandles(bars);
-}
-
-async function refreshBook() {
-  const book = await get(`/v1/book?instrument=${encodeURIComponent(state.instrument)}&depth=10`);
+function renderBook(book) {
   $("book-title").textContent = `Book · ${book.instrument} · ${book.status}`;
   const rows = [];
   for (let i = 0; i < Math.max(book.bids.length, book.asks.length); ++i) {
@@ -124,17 +117,112 @@ async function refreshBook() {
   fill("book", rows);
 }
 
-async function refreshTrades() {
-  const { trades } = await get(`/v1/trades?instrument=${encodeURIComponent(state.instrument)}&order=desc&limit=15`);
-  fill("trades", trades.map((t) =>
+function renderTrades() {
+  fill("trades", view.trades.map((t) =>
     [cell(time(t.ts_event)), cell(price(t.price), t.side), cell(t.size), cell(t.side, t.side)]));
 }
 
-async function refreshStats() {
-  const { stats } = await get(`/v1/stats?instrument=${encodeURIComponent(state.instrument)}`);
+function renderStats() {
+  const seconds = (w) => parseFloat(w) * ({ ms: 1e-3, s: 1, m: 60, h: 3600, d: 86400 }[w.replace(/[0-9.]/g, "")] || 1);
+  const stats = [...view.stats.values()].sort((a, b) => seconds(a.window) - seconds(b.window));
   fill("stats", stats.map((s) => [cell(s.window), cell(fixed(s.change_bps, 1) + " bps"),
     cell(fixed(s.realized_volatility * 100, 1) + "%"), cell(fixed(s.spread_bps, 2) + " bps"),
     cell(fixed(s.book_imbalance, 2)), cell(fixed(s.trades_per_second, 2))]));
+}
+
+// What is shown, as the WebSocket streams it.
+const view = { bars: new Map(), trades: [], stats: new Map(), drawPending: false };
+
+function redrawCandles() {
+  if (view.drawPending) return;
+  view.drawPending = true;
+  requestAnimationFrame(() => {
+    view.drawPending = false;
+    const bars = [...view.bars.values()].sort((a, b) => a.start - b.start).slice(-120);
+    drawCandles(bars);
+  });
+}
+
+// The subscriptions the page's choices call for.
+function wanted() {
+  if (!state.symbol || !state.instrument) return [];
+  return [
+    { channel: "nbbo", symbol: state.symbol },
+    { channel: "bars", symbol: state.symbol, interval: state.interval },
+    { channel: "book", instrument: state.instrument, depth: 10 },
+    { channel: "trades", instrument: state.instrument },
+    { channel: "stats", instrument: state.instrument },
+  ];
+}
+
+const stream = { socket: null, subscribed: [], retry: 500 };
+
+function resubscribe() {
+  const socket = stream.socket;
+  if (!socket || socket.readyState !== WebSocket.OPEN) return;
+  for (const s of stream.subscribed) socket.send(JSON.stringify({ op: "unsubscribe", ...s }));
+  stream.subscribed = wanted();
+  view.bars.clear();
+  view.trades = [];
+  view.stats.clear();
+  $("chart-title").textContent = `${state.symbol} · ${state.interval} candles across venues`;
+  for (const s of stream.subscribed) socket.send(JSON.stringify({ op: "subscribe", ...s }));
+}
+
+function onMessage(m) {
+  $("status").textContent = "live · " + new Date().toISOString().slice(11, 19) + " UTC";
+  $("status").className = "status";
+  switch (m.type) {
+    case "nbbo":
+      if (m.symbol === state.symbol) renderNbbo(m);
+      break;
+    case "bars":
+      for (const bar of m.bars) if (bar.symbol === state.symbol && bar.interval === state.interval) view.bars.set(bar.start, bar);
+      redrawCandles();
+      break;
+    case "bar":
+      if (m.symbol === state.symbol && m.interval === state.interval) {
+        view.bars.set(m.start, m);
+        redrawCandles();
+      }
+      break;
+    case "book":
+      if (m.instrument === state.instrument) renderBook(m);
+      break;
+    case "trade":
+      if (m.instrument === state.instrument) {
+        view.trades = [m, ...view.trades].slice(0, 15);
+        renderTrades();
+      }
+      break;
+    case "stats":
+      if (m.instrument === state.instrument) {
+        view.stats.set(m.window, m);
+        renderStats();
+      }
+      break;
+    case "error":
+      console.warn("rtm:", m.code, m.message);
+      break;
+  }
+}
+
+function connect() {
+  const socket = new WebSocket((location.protocol === "https:" ? "wss://" : "ws://") + location.host + "/ws");
+  stream.socket = socket;
+  stream.subscribed = [];
+  socket.onopen = () => {
+    stream.retry = 500;
+    if (key) socket.send(JSON.stringify({ op: "auth", key }));
+    resubscribe();
+  };
+  socket.onmessage = (event) => onMessage(JSON.parse(event.data));
+  socket.onclose = () => {
+    $("status").textContent = "reconnecting…";
+    $("status").className = "status bad";
+    setTimeout(connect, stream.retry);
+    stream.retry = Math.min(stream.retry * 2, 10000);
+  };
 }
 
 async function refreshAlerts() {
@@ -143,13 +231,13 @@ async function refreshAlerts() {
     cell(a.instrument || a.symbol), cell(a.severity), cell(fixed(a.observed, 2)), cell(fixed(a.threshold, 2))]));
 }
 
+// Instruments, feeds and alerts by REST; the market itself over the WebSocket.
 async function tick() {
   try {
+    const before = wanted();
     await refreshInstruments();
-    if (state.symbol) await Promise.all([refreshNbbo(), refreshCandles(), refreshBook(), refreshTrades(),
-      refreshStats(), refreshAlerts()]);
-    $("status").textContent = "live · " + new Date().toISOString().slice(11, 19) + " UTC";
-    $("status").className = "status";
+    await refreshAlerts();
+    if (JSON.stringify(before) !== JSON.stringify(wanted())) resubscribe();
   } catch (error) {
     $("status").textContent = "waiting: " + error.message;
     $("status").className = "status bad";
@@ -157,7 +245,7 @@ async function tick() {
 }
 
 $("symbol").addEventListener("change", (e) => { state.symbol = e.target.value; state.instrument = null; $("instrument").replaceChildren(); tick(); });
-$("instrument").addEventListener("change", (e) => { state.instrument = e.target.value; tick(); });
-$("interval").addEventListener("change", (e) => { state.interval = e.target.value; tick(); });
-tick();
-setInterval(tick, 1000);
+$("instrument").addEventListener("change", (e) => { state.instrument = e.target.value; resubscribe(); });
+$("interval").addEventListener("change", (e) => { state.interval = e.target.value; resubscribe(); });
+tick().then(connect);
+setInterval(tick, 2000);
