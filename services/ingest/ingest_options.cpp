@@ -26,9 +26,7 @@ const char* const kIngestOptionsHelp =
     "  --duration S                 RTM_DURATION         stop after S seconds of feed time (never)\n"
     "  --summary-every S            RTM_SUMMARY_EVERY    seconds between summaries (5)\n";
 
-namespace {
-
-std::vector<std::string> split(const std::string& list) {
+std::vector<std::string> split_list(const std::string& list) {
   std::vector<std::string> items;
   std::stringstream stream(list);
   for (std::string item; std::getline(stream, item, ',');) {
@@ -37,9 +35,11 @@ std::vector<std::string> split(const std::string& list) {
   return items;
 }
 
+namespace {
+
 bool parse_venues(const std::string& list, std::vector<msg::Venue>& out) {
   out.clear();
-  for (const std::string& name : split(list)) {
+  for (const std::string& name : split_list(list)) {
     const auto venue = msg::parse_venue(name);
     if (!venue || (*venue != msg::Venue::kBinance && *venue != msg::Venue::kCoinbase && *venue != msg::Venue::kKraken))
       return false;
@@ -90,7 +90,7 @@ std::optional<IngestOptions> parse_ingest_options(const char* program, int argc,
       reader.read("--loss", "RTM_LOSS", options.loss, [](double v) { return v >= 0 && v < 1; }) &&
       reader.read("--speed", "RTM_SPEED", options.speed, non_negative) &&
       reader.read("--venues", "RTM_VENUES", venues, [](const std::string&) { return true; }) &&
-      reader.read("--symbols", "RTM_SYMBOLS", symbols, [](const std::string& s) { return !split(s).empty(); }) &&
+      reader.read("--symbols", "RTM_SYMBOLS", symbols, [](const std::string& s) { return !split_list(s).empty(); }) &&
       reader.read("--binance-ws", "RTM_BINANCE_WS", endpoint[0], [](const std::string&) { return true; }) &&
       reader.read("--binance-rest", "RTM_BINANCE_REST", endpoint[1], [](const std::string&) { return true; }) &&
       reader.read("--coinbase-ws", "RTM_COINBASE_WS", endpoint[2], [](const std::string&) { return true; }) &&
@@ -105,7 +105,7 @@ std::optional<IngestOptions> parse_ingest_options(const char* program, int argc,
                  venues.c_str());
     return std::nullopt;
   }
-  if (!symbols.empty()) options.symbols = split(symbols);
+  if (!symbols.empty()) options.symbols = split_list(symbols);
   const msg::Venue venue_of[] = {msg::Venue::kBinance, msg::Venue::kBinance, msg::Venue::kCoinbase,
                                  msg::Venue::kKraken};
   for (int i = 0; i < 4; ++i) {

@@ -42,6 +42,9 @@ extern const char* const kIngestOptionsHelp;
 std::optional<IngestOptions> parse_ingest_options(const char* program, int argc, char** argv,
                                                   IngestOptions defaults = {});
 
+// "a,b,,c" -> {a, b, c}: the lists options take.
+std::vector<std::string> split_list(const std::string& list);
+
 // The endpoints of a venue: the overrides, or its defaults.
 VenueEndpoints endpoints_of(const IngestOptions& options, msg::Venue venue);
 

@@ -4,10 +4,10 @@
 #include <charconv>
 #include <cstdio>
 #include <cstdlib>
-#include <sstream>
 #include <string>
 #include <string_view>
 
+#include "ingest_options.hpp"
 #include "option_reader.hpp"
 
 namespace rtm::cli {
@@ -26,18 +26,8 @@ const char* const kRunOptionsHelp =
 
 namespace {
 
-std::vector<std::string> split_list(const std::string& list) {
-  std::vector<std::string> items;
-  std::stringstream stream(list);
-  for (std::string item; std::getline(stream, item, ',');) {
-    if (!item.empty()) items.push_back(item);
-  }
-  return items;
-}
-
 constexpr const char* kDefaultAlerts =
     "price_move:1m:0.5@warning,volume_spike:1m:3,wide_spread:25,stale_feed:15s@critical,crossed_market:10";
-
 
 }  // namespace
 
@@ -97,8 +87,8 @@ std::optional<RunOptions> take_run_options(int& argc, char** argv) {
   };
   if (switched_on("RTM_SKIP_CORRUPT")) options.skip_corrupt = true;
   if (switched_on("RTM_PROTECT_METRICS")) options.api.protect_metrics = true;
-  options.api.keys.keys = split_list(keys);
-  options.api.cors_origins = split_list(origins);
+  options.api.keys.keys = ingest::split_list(keys);
+  options.api.cors_origins = ingest::split_list(origins);
   if (!ok) return std::nullopt;
   if (!directory.empty()) {
     store::JournalOptions journal{.directory = directory};

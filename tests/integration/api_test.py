@@ -18,23 +18,25 @@ import urllib.parse
 RTM = sys.argv[1] if len(sys.argv) > 1 else "rtm"
 
 
+def start_rtm(*extra):
+    """rtm run on a free port: the process and its port."""
+    process = subprocess.Popen([RTM, "run", "--listen", "127.0.0.1:0", "--speed", "20", "--summary-every", "1000",
+                                *extra], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    line = ""
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        line = process.stdout.readline()
+        match = re.search(r"Dashboard at http://127\.0\.0\.1:(\d+)/", line)
+        if match:
+            return process, int(match.group(1))
+    process.kill()
+    raise AssertionError("rtm run did not say where its API is: " + line)
+
+
 class ApiTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.process = subprocess.Popen(
-            [RTM, "run", "--listen", "127.0.0.1:0", "--speed", "20", "--summary-every", "1000"],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        line = ""
-        deadline = time.time() + 60
-        while time.time() < deadline:
-            line = cls.process.stdout.readline()
-            match = re.search(r"Dashboard at http://127\.0\.0\.1:(\d+)/", line)
-            if match:
-                cls.port = int(match.group(1))
-                break
-        else:
-            cls.process.kill()
-            raise AssertionError("rtm run did not say where its API is: " + line)
+        cls.process, cls.port = start_rtm()
         # Wait until every venue's books are live and bars are coming.
         deadline = time.time() + 60
         while time.time() < deadline:
@@ -283,22 +285,11 @@ class SecuredApiTest(unittest.TestCase):
 
     @classmethod
     def setUpClass(cls):
-        cls.process = subprocess.Popen(
-            [RTM, "run", "--listen", "127.0.0.1:0", "--speed", "20", "--summary-every", "1000",
-             "--api-keys", "alpha-key,beta-key", "--cors-origins", "https://desk.example", "--protect-metrics"],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        deadline = time.time() + 60
-        while time.time() < deadline:
-            match = re.search(r"Dashboard at http://127\.0\.0\.1:(\d+)/", cls.process.stdout.readline())
-            if match:
-                cls.port = int(match.group(1))
-                break
+        cls.process, cls.port = start_rtm("--api-keys", "alpha-key,beta-key", "--cors-origins", "https://desk.example",
+                                          "--protect-metrics")
         time.sleep(1)
 
-    @classmethod
-    def tearDownClass(cls):
-        cls.process.terminate()
-        cls.process.communicate(timeout=60)
+    tearDownClass = classmethod(ApiTest.tearDownClass.__func__)
 
     request = classmethod(ApiTest.request.__func__)
     get_json = classmethod(ApiTest.get_json.__func__)

@@ -44,10 +44,13 @@ async def until(ws, predicate, timeout=20):
     raise AssertionError("no such message within %s s; saw %s" % (timeout, seen[-5:]))
 
 
-class WebSocketTest(unittest.TestCase):
+class RunningRtm(unittest.TestCase):
+    """A test class with an `rtm run` of its own, started with `options`."""
+    options = ()
+
     @classmethod
     def setUpClass(cls):
-        cls.process, port = start_rtm()
+        cls.process, port = start_rtm(*cls.options)
         cls.url = f"ws://127.0.0.1:{port}/ws"
         time.sleep(2)  # books live, bars begun
 
@@ -59,6 +62,8 @@ class WebSocketTest(unittest.TestCase):
     def run_async(self, coroutine):
         return asyncio.run(asyncio.wait_for(coroutine, timeout=120))
 
+
+class WebSocketTest(RunningRtm):
     def test_trades_carry_their_times(self):
         async def body():
             async with websockets.connect(self.url) as ws:
@@ -251,22 +256,9 @@ class WebSocketTest(unittest.TestCase):
         self.run_async(body())
 
 
-class SecuredWebSocketTest(unittest.TestCase):
+class SecuredWebSocketTest(RunningRtm):
     """With API keys configured: authenticate by header or by the auth op."""
-
-    @classmethod
-    def setUpClass(cls):
-        cls.process, port = start_rtm("--api-keys", "desk-key")
-        cls.url = f"ws://127.0.0.1:{port}/ws"
-        time.sleep(1)
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.process.terminate()
-        cls.process.communicate(timeout=60)
-
-    def run_async(self, coroutine):
-        return asyncio.run(asyncio.wait_for(coroutine, timeout=120))
+    options = ("--api-keys", "desk-key")
 
     def test_the_auth_op(self):
         async def body():
