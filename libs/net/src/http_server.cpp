@@ -57,7 +57,8 @@ struct HttpServer::Impl : std::enable_shared_from_this<Impl> {
         continue;  // a connection that failed before it was ours (reset, out of descriptors)
       }
       ++counters.connections;
-      if (counters.open.load() >= options.max_connections) {
+      // WebSocket connections count too: they hold a socket as long.
+      if (counters.open.load() + counters.websockets_open.load() >= options.max_connections) {
         ++counters.refused;
         socket.close(ec);
         continue;
