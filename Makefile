@@ -51,7 +51,8 @@ test-fuzz: deps
 bench: deps
 	cmake --preset bench >/dev/null
 	cmake --build --preset bench
-	python3 scripts/bench_summary.py --build-dir build/bench --out build/bench/summary.json
+	python3 scripts/bench_summary.py --build-dir build/bench --out build/bench/summary.json || status=$$?; \
+	  scripts/install-deps.sh bench && scripts/rest_bench.sh build/bench; exit $${status:-0}
 
 lint: deps
 	@scripts/install-deps.sh lint

@@ -6,6 +6,7 @@
 #   scripts/install-deps.sh            build + test + benchmark dependencies
 #   scripts/install-deps.sh lint       clang-format and clang-tidy
 #   scripts/install-deps.sh browser    Chromium, and playwright-core (npm) in build/npm, for the dashboard's test
+#   scripts/install-deps.sh bench      wrk, for the REST benchmark
 #   scripts/install-deps.sh --list     print the build list, install nothing
 #
 # Idempotent and quiet when everything is present: it asks dpkg first and only
@@ -28,6 +29,7 @@ build_packages=(
 )
 lint_packages=(clang-format clang-tidy)
 browser_packages=(chromium nodejs)
+bench_packages=(wrk)
 # The version the dashboard test was written against; npm's registry is the
 # one other source of packages these machines reach.
 playwright_version=1.65.1
@@ -37,8 +39,9 @@ case "$group" in
   build) wanted=("${build_packages[@]}") ;;
   lint) wanted=("${lint_packages[@]}") ;;
   browser) wanted=("${browser_packages[@]}") ;;
+  bench) wanted=("${bench_packages[@]}") ;;
   --list) printf '%s\n' "${build_packages[@]}"; exit 0 ;;
-  *) echo "usage: $0 [build|lint|browser|--list]" >&2; exit 2 ;;
+  *) echo "usage: $0 [build|lint|browser|bench|--list]" >&2; exit 2 ;;
 esac
 
 missing=()

@@ -1,6 +1,7 @@
 #include "rest_api.hpp"
 
 #include <boost/json/array.hpp>
+#include <boost/json/monotonic_resource.hpp>
 #include <boost/json/serialize.hpp>
 
 #include <algorithm>
@@ -313,9 +314,13 @@ net::HttpResponse RestApi::bars(QueryParams& params) const {
     }
     return csv_response(std::move(out));
   }
-  boost::json::array out;
-  for (const msg::Bar& b : bars) out.push_back(json::bar_json(b, name));
-  return json_response(boost::json::object{{"bars", std::move(out)}});
+  // One arena for the whole response: its values are freed together.
+  boost::json::monotonic_resource arena;
+  const boost::json::storage_ptr storage(&arena);
+  boost::json::array out(storage);
+  out.reserve(bars.size());
+  for (const msg::Bar& b : bars) out.push_back(json::bar_json(b, name, storage));
+  return json_response(boost::json::object({{"bars", std::move(out)}}, storage));
 }
 
 net::HttpResponse RestApi::book(QueryParams& params) const {

@@ -15,8 +15,9 @@ std::string duration_of(std::int64_t ns) {
 
 }  // namespace
 
-boost::json::object bar_json(const msg::Bar& bar, const std::string& name) {
-  boost::json::object out;
+boost::json::object bar_json(const msg::Bar& bar, const std::string& name, boost::json::storage_ptr storage) {
+  boost::json::object out(std::move(storage));
+  out.reserve(20);  // every field below, and the channel and send time a stream adds: no regrowth
   out["type"] = "bar";
   out[bar.header.venue == msg::Venue::kComposite ? "symbol" : "instrument"] = name;
   out["interval"] = duration_of(bar.interval_ns);

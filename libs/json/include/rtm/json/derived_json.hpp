@@ -11,7 +11,9 @@ namespace rtm::json {
 // Derived records as the JSON lines rtm aggregate prints: decimals as exact
 // strings; composite records (venue "composite") name their canonical symbol
 // as `symbol`, venue records their "venue:SYMBOL" as `instrument`.
-boost::json::object bar_json(const msg::Bar& bar, const std::string& name);
+// `storage`: where the object's memory comes from (a response's
+// monotonic_resource, so that a hundred bars cost a few allocations).
+boost::json::object bar_json(const msg::Bar& bar, const std::string& name, boost::json::storage_ptr storage = {});
 boost::json::object nbbo_json(const msg::Nbbo& nbbo, const std::string& symbol);
 boost::json::object stats_json(const msg::Stats& stats, const std::string& instrument);
 // `name`: the instrument ("venue:SYMBOL"), or for a composite the symbol.
