@@ -20,10 +20,6 @@ WsHubOptions hub_options(WsHubOptions hub, common::Metrics* metrics, ApiKeys& ke
   return hub;
 }
 
-common::Metrics::Series one(double value) {
-  return {{{}, value}};
-}
-
 }  // namespace
 
 ApiServer::ApiServer(const store::HotStore& store, msg::Transport& bus, ApiServerOptions options,
@@ -43,19 +39,19 @@ ApiServer::ApiServer(const store::HotStore& store, msg::Transport& bus, ApiServe
   common::Metrics& m = *options.metrics;
   const WsHubCounters& ws = hub_.counters();
   const net::HttpServerCounters& http = http_.counters();
-  m.gauge("rtm_ws_clients", "WebSocket clients connected", [&ws] { return one(double(ws.clients)); });
-  m.counter("rtm_ws_connections_total", "WebSocket connections accepted", [&ws] { return one(double(ws.connections)); });
-  m.counter("rtm_ws_messages_total", "Messages queued to WebSocket clients", [&ws] { return one(double(ws.messages)); });
+  m.gauge("rtm_ws_clients", "WebSocket clients connected", [&ws] { return common::Metrics::single(double(ws.clients)); });
+  m.counter("rtm_ws_connections_total", "WebSocket connections accepted", [&ws] { return common::Metrics::single(double(ws.connections)); });
+  m.counter("rtm_ws_messages_total", "Messages queued to WebSocket clients", [&ws] { return common::Metrics::single(double(ws.messages)); });
   m.counter("rtm_ws_dropped_total", "Trades dropped from slow WebSocket clients' queues",
-            [&ws] { return one(double(ws.dropped)); });
+            [&ws] { return common::Metrics::single(double(ws.dropped)); });
   m.counter("rtm_ws_slow_disconnects_total", "WebSocket clients disconnected as slow consumers",
-            [&ws] { return one(double(ws.slow_disconnects)); });
-  m.counter("rtm_ws_errors_total", "Error replies to WebSocket clients", [&ws] { return one(double(ws.errors)); });
-  m.counter("rtm_http_requests_total", "HTTP requests read", [&http] { return one(double(http.requests)); });
+            [&ws] { return common::Metrics::single(double(ws.slow_disconnects)); });
+  m.counter("rtm_ws_errors_total", "Error replies to WebSocket clients", [&ws] { return common::Metrics::single(double(ws.errors)); });
+  m.counter("rtm_http_requests_total", "HTTP requests read", [&http] { return common::Metrics::single(double(http.requests)); });
   m.counter("rtm_http_bad_requests_total", "HTTP requests refused unread (malformed or over a size limit)",
-            [&http] { return one(double(http.bad_requests)); });
-  m.counter("rtm_http_timeouts_total", "HTTP connections closed idle or slow", [&http] { return one(double(http.timeouts)); });
-  m.gauge("rtm_http_connections", "HTTP connections open", [&http] { return one(double(http.open)); });
+            [&http] { return common::Metrics::single(double(http.bad_requests)); });
+  m.counter("rtm_http_timeouts_total", "HTTP connections closed idle or slow", [&http] { return common::Metrics::single(double(http.timeouts)); });
+  m.gauge("rtm_http_connections", "HTTP connections open", [&http] { return common::Metrics::single(double(http.open)); });
 }
 
 ApiServer::~ApiServer() {

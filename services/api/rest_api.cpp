@@ -165,11 +165,8 @@ net::HttpResponse RestApi::route(const net::HttpRequest& request) {
 }
 
 std::string RestApi::name_of(msg::InstrumentId id) const {
-  if (const auto definition = store_.instrument(id)) {
-    return std::string(msg::venue_name(definition->header.venue)) + ":" + std::string(definition->venue_symbol.view());
-  }
-  const std::string symbol = store_.symbol_of(id);
-  return symbol.empty() ? "unknown:" + std::to_string(id) : symbol;
+  std::string name = store_.name_of(id);
+  return name.empty() ? "unknown:" + std::to_string(id) : name;
 }
 
 std::optional<msg::InstrumentId> RestApi::instrument_of(QueryParams& params, net::HttpResponse& error) const {
@@ -178,15 +175,13 @@ std::optional<msg::InstrumentId> RestApi::instrument_of(QueryParams& params, net
     error = error_response(400, "bad_parameter", "'instrument' is required, as venue:SYMBOL (binance:BTCUSDT)");
     return std::nullopt;
   }
-  const std::size_t colon = name->find(':');
-  const auto venue = colon == std::string_view::npos ? std::nullopt : msg::parse_venue(name->substr(0, colon));
-  if (!venue || *venue == msg::Venue::kComposite || colon + 1 == name->size()) {
+  const std::optional<msg::InstrumentId> id = msg::parse_instrument_name(*name);
+  if (!id) {
     error = error_response(400, "bad_parameter",
                            "'instrument' must be venue:SYMBOL (binance:BTCUSDT), not '" + std::string(*name) + "'");
     return std::nullopt;
   }
-  const msg::InstrumentId id = msg::make_instrument_id(*venue, name->substr(colon + 1));
-  if (!store_.instrument(id)) {
+  if (!store_.instrument(*id)) {
     error = error_response(404, "unknown_instrument", "no instrument " + std::string(*name) + " (see /v1/instruments)");
     return std::nullopt;
   }
@@ -198,7 +193,7 @@ net::HttpResponse RestApi::instruments() const {
   for (const msg::InstrumentDef& definition : store_.instruments()) {
     const msg::InstrumentId id = definition.header.instrument_id;
     boost::json::object entry;
-    entry["instrument"] = name_of(id);
+    entry["instrument"] = msg::instrument_name(definition);
     entry["venue"] = msg::venue_name(definition.header.venue);
     entry["symbol"] = definition.venue_symbol.view();
     entry["canonical"] = definition.canonical_symbol.view();

@@ -109,12 +109,7 @@ void WsHub::close_all() {
 
 std::string WsHub::name_of(msg::InstrumentId id) {
   if (const auto found = names_.find(id); found != names_.end()) return found->second;
-  std::string name;
-  if (const auto definition = store_.instrument(id)) {
-    name = std::string(msg::venue_name(definition->header.venue)) + ":" + std::string(definition->venue_symbol.view());
-  } else {
-    name = store_.symbol_of(id);
-  }
+  std::string name = store_.name_of(id);
   if (!name.empty()) names_.emplace(id, name);
   return name;
 }
@@ -182,10 +177,9 @@ void WsHub::handle_op(const std::shared_ptr<WsClientSession>& client, std::strin
       reply["symbol"] = *symbol;
     } else {
       const auto name = field("instrument");
-      const std::size_t colon = name ? name->find(':') : std::string_view::npos;
-      const auto venue = colon == std::string_view::npos ? std::nullopt : msg::parse_venue(name->substr(0, colon));
-      if (venue) target = msg::make_instrument_id(*venue, name->substr(colon + 1));
-      if (!venue || !store_.instrument(target)) {
+      const std::optional<msg::InstrumentId> id_named = name ? msg::parse_instrument_name(*name) : std::nullopt;
+      if (id_named) target = *id_named;
+      if (!id_named || !store_.instrument(target)) {
         return fail("unknown_instrument", "'instrument' must name a known instrument (binance:BTCUSDT)");
       }
       reply["instrument"] = *name;

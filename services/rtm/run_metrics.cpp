@@ -1,14 +1,6 @@
 #include "run_metrics.hpp"
 
 namespace rtm::cli {
-namespace {
-
-common::Metrics::Series one(double value) {
-  return {{{}, value}};
-}
-
-}  // namespace
-
 RunMetrics::RunMetrics(common::Metrics& metrics, const feeds::PublishingSink& publishing,
                        const streamsvc::StreamService& stream, const store::HotStore& hot_store)
     : publishing_(publishing) {
@@ -38,7 +30,7 @@ RunMetrics::RunMetrics(common::Metrics& metrics, const feeds::PublishingSink& pu
   const auto published = [this](std::uint64_t feeds::PublishingCounters::*field) {
     return [this, field] {
       std::lock_guard lock(mutex_);
-      return one(static_cast<double>(published_.*field));
+      return common::Metrics::single(static_cast<double>(published_.*field));
     };
   };
   metrics.counter("rtm_bus_published_total", "Records published on the bus", published(&feeds::PublishingCounters::published));
@@ -49,31 +41,29 @@ RunMetrics::RunMetrics(common::Metrics& metrics, const feeds::PublishingSink& pu
 
   const streamsvc::StreamServiceCounters& streamed = stream.counters();
   metrics.counter("rtm_stream_records_total", "Records processed by the stream side",
-                  [&streamed] { return one(static_cast<double>(streamed.records.load())); });
+                  [&streamed] { return common::Metrics::single(static_cast<double>(streamed.records.load())); });
   metrics.counter("rtm_stream_undecodable_total", "Records the stream side could not decode",
-                  [&streamed] { return one(static_cast<double>(streamed.undecodable.load())); });
+                  [&streamed] { return common::Metrics::single(static_cast<double>(streamed.undecodable.load())); });
   metrics.counter("rtm_stream_lost_total", "Records the stream side's reader lost on the bus",
-                  [&streamed] { return one(static_cast<double>(streamed.lost.load())); });
+                  [&streamed] { return common::Metrics::single(static_cast<double>(streamed.lost.load())); });
   metrics.counter("rtm_journal_errors_total", "Records that failed to be journaled",
-                  [&streamed] { return one(static_cast<double>(streamed.journal_errors.load())); });
+                  [&streamed] { return common::Metrics::single(static_cast<double>(streamed.journal_errors.load())); });
   metrics.gauge("rtm_bus_lag_records", "Records published but not yet processed by the stream side", [this, &streamed] {
     std::lock_guard lock(mutex_);
     const double behind = static_cast<double>(published_.published) - static_cast<double>(streamed.records.load());
-    return one(behind > 0 ? behind : 0);
+    return common::Metrics::single(behind > 0 ? behind : 0);
   });
 
   metrics.counter("rtm_hot_store_trades_total", "Trades stored in memory",
-                  [&hot_store] { return one(static_cast<double>(hot_store.counters().trades)); });
+                  [&hot_store] { return common::Metrics::single(static_cast<double>(hot_store.counters().trades)); });
   metrics.counter("rtm_hot_store_trades_evicted_total", "Trades let go by retention",
-                  [&hot_store] { return one(static_cast<double>(hot_store.counters().trades_evicted)); });
+                  [&hot_store] { return common::Metrics::single(static_cast<double>(hot_store.counters().trades_evicted)); });
   metrics.gauge("rtm_book_live", "1 while an instrument's book is current, 0 while stale or resyncing", [&hot_store] {
     common::Metrics::Series series;
     for (const msg::InstrumentDef& definition : hot_store.instruments()) {
       const auto top = hot_store.book(definition.header.instrument_id, 0);
       if (!top) continue;
-      const std::string name =
-          std::string(msg::venue_name(definition.header.venue)) + ":" + std::string(definition.venue_symbol.view());
-      series.push_back({{{"instrument", name}}, top->live ? 1.0 : 0.0});
+      series.push_back({{{"instrument", msg::instrument_name(definition)}}, top->live ? 1.0 : 0.0});
     }
     return series;
   });

@@ -63,9 +63,10 @@ bool StreamService::process(std::span<const std::byte> record) {
     if (hot != nullptr) hot->add_instrument(*directory_.find(definition->header.instrument_id));
   }
   processor_.on_record(decoded);
-  if (const auto* trade = std::get_if<msg::Trade>(&decoded)) observe_latency(trade->header);
+  const auto* trade = std::get_if<msg::Trade>(&decoded);
+  if (trade != nullptr) observe_latency(trade->header);
   if (hot != nullptr) {
-    if (const auto* trade = std::get_if<msg::Trade>(&decoded)) {
+    if (trade != nullptr) {
       hot->add_trade(*trade);
     } else if (const auto* delta = std::get_if<msg::BookDelta>(&decoded)) {
       if ((delta->header.flags & msg::flags::kEndOfBatch) != 0) store_book(delta->header);

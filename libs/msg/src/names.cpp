@@ -46,6 +46,18 @@ std::string_view to_string(AlertRule rule) noexcept {
   return "unknown";
 }
 
+std::string instrument_name(const InstrumentDef& definition) {
+  return std::string(venue_name(definition.header.venue)) + ":" + std::string(definition.venue_symbol.view());
+}
+
+std::optional<InstrumentId> parse_instrument_name(std::string_view name) noexcept {
+  const std::size_t colon = name.find(':');
+  if (colon == std::string_view::npos || colon + 1 == name.size()) return std::nullopt;
+  const std::optional<Venue> venue = parse_venue(name.substr(0, colon));
+  if (!venue || *venue == Venue::kComposite) return std::nullopt;
+  return make_instrument_id(*venue, name.substr(colon + 1));
+}
+
 std::string_view to_string(Severity severity) noexcept {
   switch (severity) {
     case Severity::kInfo:

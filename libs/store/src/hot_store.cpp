@@ -214,6 +214,13 @@ std::string HotStore::symbol_of(msg::InstrumentId composite) const {
   return found == symbols_.end() ? std::string() : found->second;
 }
 
+std::string HotStore::name_of(msg::InstrumentId id) const {
+  std::shared_lock lock(mutex_);
+  if (const auto found = instruments_.find(id); found != instruments_.end()) return msg::instrument_name(found->second);
+  const auto symbol = symbols_.find(id);
+  return symbol == symbols_.end() ? std::string() : symbol->second;
+}
+
 HotStoreCounters HotStore::counters() const {
   std::shared_lock lock(mutex_);
   return counters_;

@@ -46,7 +46,7 @@ const msg::InstrumentDef* InstrumentDirectory::find(msg::InstrumentId instrument
 std::string InstrumentDirectory::name(msg::InstrumentId instrument) const {
   const msg::InstrumentDef* known = find(instrument);
   if (known == nullptr) return "unknown:" + std::to_string(instrument);
-  return std::string(msg::venue_name(known->header.venue)) + ":" + std::string(known->venue_symbol.view());
+  return msg::instrument_name(*known);
 }
 
 std::optional<std::string> InstrumentDirectory::canonical(msg::InstrumentId instrument) {

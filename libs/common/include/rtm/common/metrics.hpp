@@ -28,6 +28,8 @@ class Metrics {
  public:
   using Series = std::vector<std::pair<Labels, double>>;
   using Reader = std::function<Series()>;
+  // A family of one unlabelled series.
+  static Series single(double value) { return {{Labels{}, value}}; }
 
   Metrics();
   ~Metrics();

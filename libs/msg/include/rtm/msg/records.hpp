@@ -2,6 +2,8 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
+#include <string>
 #include <string_view>
 #include <variant>
 
@@ -315,6 +317,12 @@ struct InstrumentDef {
            valid_scale(size_scale) && tick_size >= 0 && lot_size >= 0;
   }
 };
+
+// "binance:BTCUSDT": how every tool and the API name an instrument.
+std::string instrument_name(const InstrumentDef& definition);
+// The id such a name stands for; nullopt unless it is venue:SYMBOL with a
+// venue rtm knows (not the composite one).
+std::optional<InstrumentId> parse_instrument_name(std::string_view name) noexcept;
 
 using AnyRecord = std::variant<Trade, Bbo, BookDelta, Bar, Nbbo, Stats, Alert, Status, InstrumentDef>;
 

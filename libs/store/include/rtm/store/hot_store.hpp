@@ -109,6 +109,8 @@ class HotStore {
   [[nodiscard]] std::vector<msg::Alert> alerts(std::int64_t since, std::size_t limit) const;
   [[nodiscard]] std::optional<msg::InstrumentId> composite_of_symbol(std::string_view symbol) const;
   [[nodiscard]] std::string symbol_of(msg::InstrumentId composite) const;
+  // An instrument's "venue:SYMBOL", a composite's symbol; empty when unknown.
+  [[nodiscard]] std::string name_of(msg::InstrumentId id) const;
 
   [[nodiscard]] HotStoreCounters counters() const;
   [[nodiscard]] std::size_t book_depth() const noexcept { return options_.book_depth; }
