@@ -1,0 +1,62 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "rtm/kafka/kafka_counters.hpp"
+#include "rtm/kafka/kafka_options.hpp"
+#include "rtm/msg/transport.hpp"
+
+namespace rtm::kafka {
+
+// Told when a group member's partitions change, on the polling thread:
+// revoked partitions' offsets have been committed by then, so whoever gets
+// them next starts after what this member processed.
+struct RebalanceEvent {
+  bool assigned = false;        // false: revoked
+  std::vector<int> partitions;  // of the subscriber's topic
+};
+using RebalanceListener = std::function<void(const RebalanceEvent&)>;
+
+// A channel's reader on a Kafka topic.
+//
+// With options.group_id: a member of that consumer group. An offset is stored
+// for commit only after the handler returned for its record, so a restart or
+// a rebalance redelivers what was not processed, never skips it (at least
+// once; the stream service's deduplication by instrument and sequence makes
+// it effectively once).
+//
+// Without: it reads every partition of the topic from the start or the end,
+// commits nothing, and knows when it has caught up (an API replica, `rtm tail`).
+class KafkaSubscriber final : public msg::Subscriber {
+ public:
+  KafkaSubscriber(const KafkaOptions& options, std::string channel, std::string topic, msg::SubscribeOptions start,
+                  KafkaCounters& counters, RebalanceListener listener = {});
+  // Leaves the group (committing stored offsets) and closes.
+  ~KafkaSubscriber() override;
+  KafkaSubscriber(const KafkaSubscriber&) = delete;
+  KafkaSubscriber& operator=(const KafkaSubscriber&) = delete;
+
+  std::size_t poll(msg::RecordHandler& handler, std::size_t limit) override;
+  [[nodiscard]] std::string_view channel() const override { return channel_; }
+  // Kafka keeps what it acknowledged: nothing is lost to a slow reader.
+  [[nodiscard]] std::uint64_t lost() const override { return 0; }
+
+  // Without a group: every partition has been read to its end at least once
+  // since the last record (what `rtm tail --exit` waits for).
+  [[nodiscard]] bool caught_up() const noexcept;
+  // Commits stored offsets now (group members); false when the commit failed.
+  bool commit();
+
+ private:
+  struct Impl;
+  std::string channel_;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace rtm::kafka

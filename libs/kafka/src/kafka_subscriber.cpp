@@ -1,0 +1,186 @@
+#include "rtm/kafka/kafka_subscriber.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <stdexcept>
+#include <thread>
+
+#include "client_handles.hpp"
+
+namespace rtm::kafka {
+
+struct KafkaSubscriber::Impl {
+  KafkaCounters& counters;
+  std::string topic;
+  bool in_group = false;
+  RebalanceListener listener;
+  detail::Client client;
+  // Without a group: the partitions assigned, and which of them have been
+  // read to their end since their last record.
+  int partitions = 0;
+  std::vector<bool> at_end;
+  std::chrono::steady_clock::time_point next_lag_update{};
+
+  Impl(const KafkaOptions& options, std::string topic_name, msg::SubscribeOptions start, KafkaCounters& counters_in,
+       RebalanceListener listener_in)
+      : counters(counters_in),
+        topic(std::move(topic_name)),
+        in_group(!options.group_id.empty()),
+        listener(std::move(listener_in)) {
+    detail::Conf conf = detail::make_conf(options);
+    const char* reset = start.start == msg::StartFrom::kEarliest ? "earliest" : "latest";
+    detail::set(conf.get(), "auto.offset.reset", reset);
+    detail::set(conf.get(), "enable.partition.eof", in_group ? "false" : "true");
+    if (in_group) {
+      detail::set(conf.get(), "group.id", options.group_id);
+      // Offsets are stored by poll() after the handler has returned, and
+      // only stored offsets are committed.
+      detail::set(conf.get(), "enable.auto.offset.store", "false");
+      detail::set(conf.get(), "enable.auto.commit", "true");
+      detail::set(conf.get(), "auto.commit.interval.ms", "1000");
+      rd_kafka_conf_set_rebalance_cb(conf.get(), &Impl::on_rebalance);
+    } else {
+      // librdkafka wants a group id even for a consumer that only assigns;
+      // nothing is ever committed under it.
+      detail::set(conf.get(), "group.id", "rtm-reader");
+      detail::set(conf.get(), "enable.auto.commit", "false");
+    }
+    detail::apply_overrides(conf.get(), options);
+    rd_kafka_conf_set_opaque(conf.get(), this);
+    client = detail::make_client(RD_KAFKA_CONSUMER, std::move(conf));
+    rd_kafka_poll_set_consumer(client.get());
+    if (in_group) {
+      detail::PartitionList list(rd_kafka_topic_partition_list_new(1));
+      rd_kafka_topic_partition_list_add(list.get(), topic.c_str(), RD_KAFKA_PARTITION_UA);
+      if (const rd_kafka_resp_err_t error = rd_kafka_subscribe(client.get(), list.get())) {
+        throw std::runtime_error("kafka: cannot subscribe to " + topic + ": " + rd_kafka_err2str(error));
+      }
+    } else {
+      assign_every_partition(start);
+    }
+  }
+
+  ~Impl() {
+    if (client) rd_kafka_consumer_close(client.get());
+  }
+
+  // Waits for the topic's metadata (it may be created a moment later by the
+  // process that publishes to it), then reads every partition.
+  void assign_every_partition(msg::SubscribeOptions start) {
+    detail::Topic handle(rd_kafka_topic_new(client.get(), topic.c_str(), nullptr));
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (partitions == 0) {
+      const rd_kafka_metadata_t* metadata = nullptr;
+      const rd_kafka_resp_err_t error = rd_kafka_metadata(client.get(), 0, handle.get(), &metadata, 5000);
+      if (error == RD_KAFKA_RESP_ERR_NO_ERROR && metadata->topic_cnt == 1 && metadata->topics[0].err == 0) {
+        partitions = metadata->topics[0].partition_cnt;
+      }
+      if (metadata != nullptr) rd_kafka_metadata_destroy(metadata);
+      if (partitions > 0) break;
+      if (std::chrono::steady_clock::now() > deadline) {
+        throw std::runtime_error("kafka: topic " + topic + " has no partitions (does it exist?)");
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    }
+    at_end.assign(static_cast<std::size_t>(partitions), false);
+    detail::PartitionList list(rd_kafka_topic_partition_list_new(partitions));
+    const std::int64_t offset =
+        start.start == msg::StartFrom::kEarliest ? RD_KAFKA_OFFSET_BEGINNING : RD_KAFKA_OFFSET_END;
+    for (int partition = 0; partition < partitions; ++partition) {
+      rd_kafka_topic_partition_list_add(list.get(), topic.c_str(), partition)->offset = offset;
+    }
+    if (const rd_kafka_resp_err_t error = rd_kafka_assign(client.get(), list.get())) {
+      throw std::runtime_error("kafka: cannot read " + topic + ": " + rd_kafka_err2str(error));
+    }
+  }
+
+  static void on_rebalance(rd_kafka_t* client, rd_kafka_resp_err_t error, rd_kafka_topic_partition_list_t* list,
+                           void* opaque) {
+    auto& self = *static_cast<Impl*>(opaque);
+    self.counters.rebalances.fetch_add(1, std::memory_order_relaxed);
+    RebalanceEvent event;
+    event.assigned = error == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS;
+    for (int i = 0; i < list->cnt; ++i) event.partitions.push_back(list->elems[i].partition);
+    if (event.assigned) {
+      rd_kafka_assign(client, list);
+    } else {
+      // What this member processed is committed before another takes over.
+      rd_kafka_commit(client, nullptr, 0);
+      rd_kafka_assign(client, nullptr);
+    }
+    if (self.listener) self.listener(event);
+  }
+
+  void mark_end(int partition, bool end) {
+    if (partition >= 0 && partition < partitions) at_end[static_cast<std::size_t>(partition)] = end;
+  }
+
+  // Lag from the watermarks librdkafka caches with each fetch: no request.
+  void update_lag() {
+    const auto now = std::chrono::steady_clock::now();
+    if (now < next_lag_update) return;
+    next_lag_update = now + std::chrono::seconds(1);
+    rd_kafka_topic_partition_list_t* raw = nullptr;
+    if (rd_kafka_assignment(client.get(), &raw) != RD_KAFKA_RESP_ERR_NO_ERROR) return;
+    detail::PartitionList assigned(raw);
+    rd_kafka_position(client.get(), assigned.get());
+    std::int64_t lag = 0;
+    for (int i = 0; i < assigned->cnt; ++i) {
+      const rd_kafka_topic_partition_t& p = assigned->elems[i];
+      std::int64_t low = 0;
+      std::int64_t high = 0;
+      if (rd_kafka_get_watermark_offsets(client.get(), p.topic, p.partition, &low, &high) != 0 || high < 0) continue;
+      const std::int64_t position = p.offset >= 0 ? p.offset : low;
+      if (high > position) lag += high - position;
+    }
+    counters.lag.store(lag, std::memory_order_relaxed);
+  }
+};
+
+KafkaSubscriber::KafkaSubscriber(const KafkaOptions& options, std::string channel, std::string topic,
+                                 msg::SubscribeOptions start, KafkaCounters& counters, RebalanceListener listener)
+    : channel_(std::move(channel)),
+      impl_(std::make_unique<Impl>(options, std::move(topic), start, counters, std::move(listener))) {}
+
+KafkaSubscriber::~KafkaSubscriber() = default;
+
+std::size_t KafkaSubscriber::poll(msg::RecordHandler& handler, std::size_t limit) {
+  Impl& impl = *impl_;
+  std::size_t delivered = 0;
+  while (delivered < limit) {
+    detail::Message message(rd_kafka_consumer_poll(impl.client.get(), 0));
+    if (!message) break;
+    if (message->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
+      impl.mark_end(message->partition, true);
+      continue;
+    }
+    if (message->err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+      // Connection trouble and the like: librdkafka retries on its own.
+      if (impl.counters.consume_errors.fetch_add(1, std::memory_order_relaxed) < 10) {
+        std::fprintf(stderr, "kafka: reading %s: %s\n", impl.topic.c_str(), rd_kafka_message_errstr(message.get()));
+      }
+      continue;
+    }
+    impl.mark_end(message->partition, false);
+    handler.on_record({static_cast<const std::byte*>(message->payload), message->len});
+    ++delivered;
+    impl.counters.consumed.fetch_add(1, std::memory_order_relaxed);
+    // Only now may the record's offset be committed.
+    if (impl.in_group) rd_kafka_offset_store(message->rkt, message->partition, message->offset);
+  }
+  impl.update_lag();
+  return delivered;
+}
+
+bool KafkaSubscriber::caught_up() const noexcept {
+  const auto& at_end = impl_->at_end;
+  return !at_end.empty() && std::find(at_end.begin(), at_end.end(), false) == at_end.end();
+}
+
+bool KafkaSubscriber::commit() {
+  const rd_kafka_resp_err_t error = rd_kafka_commit(impl_->client.get(), nullptr, 0);
+  return error == RD_KAFKA_RESP_ERR_NO_ERROR || error == RD_KAFKA_RESP_ERR__NO_OFFSET;
+}
+
+}  // namespace rtm::kafka
