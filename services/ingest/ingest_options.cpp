@@ -8,6 +8,8 @@
 
 namespace rtm::ingest {
 
+using services::OptionReader;
+
 const char* const kIngestOptionsHelp =
     "  --feed synthetic|live|replay:FILE   RTM_FEED       where frames come from (synthetic)\n"
     "  --seed N                     RTM_SEED             the synthetic market's seed (42)\n"
@@ -25,15 +27,6 @@ const char* const kIngestOptionsHelp =
     "  --read-timeout S             RTM_READ_TIMEOUT     seconds of silence before a feed is stale (30)\n"
     "  --duration S                 RTM_DURATION         stop after S seconds of feed time (never)\n"
     "  --summary-every S            RTM_SUMMARY_EVERY    seconds between summaries (5)\n";
-
-std::vector<std::string> split_list(const std::string& list) {
-  std::vector<std::string> items;
-  std::stringstream stream(list);
-  for (std::string item; std::getline(stream, item, ',');) {
-    if (!item.empty()) items.push_back(item);
-  }
-  return items;
-}
 
 namespace {
 

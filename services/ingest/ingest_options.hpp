@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "rtm/msg/ids.hpp"
+#include "split_flags.hpp"
 #include "venue_endpoints.hpp"
 
 namespace rtm::ingest {
@@ -31,6 +32,8 @@ struct IngestOptions {
   // Any feed.
   double duration = 0;  // seconds of feed time; 0 until stopped
   double summary_every = 5;
+  // Each instrument's first sequence number (not a flag: rtm-ingest sets it).
+  std::uint64_t first_sequence = 1;
 };
 
 // The options' lines of --help.
@@ -42,8 +45,7 @@ extern const char* const kIngestOptionsHelp;
 std::optional<IngestOptions> parse_ingest_options(const char* program, int argc, char** argv,
                                                   IngestOptions defaults = {});
 
-// "a,b,,c" -> {a, b, c}: the lists options take.
-std::vector<std::string> split_list(const std::string& list);
+using services::split_list;
 
 // The endpoints of a venue: the overrides, or its defaults.
 VenueEndpoints endpoints_of(const IngestOptions& options, msg::Venue venue);

@@ -42,6 +42,7 @@ std::string connection_lines(const std::vector<std::unique_ptr<LiveFeed>>& feeds
 struct IngestRunner::Impl {
   Impl(IngestOptions opts, feeds::RecordSink& out, FrameTap frame_tap)
       : options(std::move(opts)), tap(std::move(frame_tap)), tally(&out), venues(catalog, tally) {
+    catalog.set_first_sequence(options.first_sequence);
     // Each symbol asked for, on every venue, under the venue's own symbol:
     // their definitions tell the stream side that BTCUSDT is BTC-USD.
     for (const std::string& canonical : options.symbols) {

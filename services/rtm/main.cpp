@@ -5,10 +5,12 @@
 #include <string_view>
 
 #include "aggregate_command.hpp"
+#include "kafka_mock_command.hpp"
 #include "normalize_command.hpp"
 #include "record_command.hpp"
 #include "replay_command.hpp"
 #include "run_command.hpp"
+#include "tail_command.hpp"
 
 namespace {
 
@@ -25,9 +27,9 @@ constexpr Subcommand kSubcommands[] = {
     {"record", "capture live venue frames to a file", true},
     {"replay", "feed a capture through the adapters at recorded speed or faster", true},
     {"aggregate", "recompute bars and the cross-venue best bid/offer offline from a capture", true},
-    {"tail", "decode a Kafka topic and print JSON lines", false},
+    {"tail", "decode a Kafka topic and print JSON lines", true},
     {"migrate", "apply the PostgreSQL schema migrations", false},
-    {"kafka-mock", "a development Kafka broker (librdkafka's mock cluster)", false},
+    {"kafka-mock", "a development Kafka broker (librdkafka's mock cluster)", true},
 };
 
 void print_usage(std::FILE* out) {
@@ -56,6 +58,8 @@ int main(int argc, char** argv) {
   if (command == "replay") return rtm::cli::replay_command(argc - 2, argv + 2);
   if (command == "record") return rtm::cli::record_command(argc - 2, argv + 2);
   if (command == "run") return rtm::cli::run_command(argc - 2, argv + 2);
+  if (command == "tail") return rtm::cli::tail_command(argc - 2, argv + 2);
+  if (command == "kafka-mock") return rtm::cli::kafka_mock_command(argc - 2, argv + 2);
   for (const auto& known : kSubcommands) {
     if (known.name == command) {
       std::fprintf(stderr, "rtm %s: not built yet in this version\n\n", argv[1]);

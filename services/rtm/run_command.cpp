@@ -16,7 +16,7 @@
 #include "bus_monitor.hpp"
 #include "api_server.hpp"
 #include "run_metrics.hpp"
-#include "run_options.hpp"
+#include "service_options.hpp"
 #include "derived_summary.hpp"
 #include "ingest_runner.hpp"
 #include "rtm/feeds/publishing_sink.hpp"
@@ -57,12 +57,17 @@ std::string recovery_line(const store::JournalOptions& journal, const store::Rec
 }  // namespace
 
 int run_command(int argc, char** argv) {
-  const std::optional<RunOptions> run_options = take_run_options(argc, argv);
+  const std::optional<services::ServiceOptions> run_options =
+      services::take_service_options("rtm run", argc, argv, services::kAllServiceOptions);
   if (!run_options) return 2;
   const std::optional<ingest::IngestOptions> options = ingest::parse_ingest_options("rtm run", argc, argv);
   if (!options) return 2;
   if (options->help) {
-    std::printf("%s%s%s", kUsage, kRunOptionsHelp, ingest::kIngestOptionsHelp);
+    std::printf("%s%s%s", kUsage,
+                services::service_options_help(services::kAllServiceOptions,
+                                               "the dashboard and the REST API (0.0.0.0:8080)")
+                    .c_str(),
+                ingest::kIngestOptionsHelp);
     return 0;
   }
 

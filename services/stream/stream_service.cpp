@@ -6,30 +6,35 @@
 
 namespace rtm::streamsvc {
 
+// The hot store, unless it takes derived records from elsewhere.
+store::HotStore* StreamService::derived_store() const noexcept {
+  return options_.store_derived ? options_.hot_store : nullptr;
+}
+
 void StreamService::Fanout::on_bar(const msg::Bar& r) {
-  if (store::HotStore* hot = service_.options_.hot_store) {
-    if (r.header.venue == msg::Venue::kComposite) service_.store_symbol(r.header.instrument_id);
-    hot->put_bar(r);
-  }
+  if (r.header.venue == msg::Venue::kComposite) service_.define_symbol(r.header.instrument_id);
+  if (store::HotStore* hot = service_.derived_store()) hot->put_bar(r);
   if (open) out_.on_bar(r);
 }
 
 void StreamService::Fanout::on_nbbo(const msg::Nbbo& r) {
-  if (store::HotStore* hot = service_.options_.hot_store) {
-    service_.store_symbol(r.header.instrument_id);
-    hot->put_nbbo(r);
-  }
+  service_.define_symbol(r.header.instrument_id);
+  if (store::HotStore* hot = service_.derived_store()) hot->put_nbbo(r);
   if (open) out_.on_nbbo(r);
 }
 
 void StreamService::Fanout::on_stats(const msg::Stats& r) {
-  if (store::HotStore* hot = service_.options_.hot_store) hot->put_stats(r);
+  if (store::HotStore* hot = service_.derived_store()) hot->put_stats(r);
   if (open) out_.on_stats(r);
 }
 
 void StreamService::Fanout::on_alert(const msg::Alert& r) {
-  if (store::HotStore* hot = service_.options_.hot_store) hot->add_alert(r);
+  if (store::HotStore* hot = service_.derived_store()) hot->add_alert(r);
   if (open) out_.on_alert(r);
+}
+
+void StreamService::Fanout::on_definition(const msg::InstrumentDef& r) {
+  if (open) out_.on_definition(r);
 }
 
 StreamService::StreamService(StreamServiceOptions options, stream::DerivedSink& out)
@@ -42,11 +47,26 @@ store::RecoveryReport StreamService::recover() {
   if (!options_.journal) return report;
   fanout_.open = false;
   report = store::recover_journal(options_.journal->directory, {.skip_corrupt = options_.skip_corrupt},
-                                  [&](std::span<const std::byte> record) { process(record); });
+                                  [&](std::span<const std::byte> record) {
+                                    // Rebuilds the last sequences too.
+                                    if (first_time(record)) process(record);
+                                  });
   fanout_.open = true;
   if (!report.ok) throw std::runtime_error("journal: " + report.error);
   journal_ = std::make_unique<store::JournalWriter>(*options_.journal, report.records);
   return report;
+}
+
+bool StreamService::first_time(std::span<const std::byte> record) {
+  msg::RecordHeader header;
+  if (!options_.deduplicate || !msg::decode_header(record, header).ok() || header.sequence == 0) return true;
+  std::uint64_t& last = last_sequence_[header.instrument_id];
+  if (header.sequence <= last) {
+    ++counters_.duplicates;
+    return false;
+  }
+  last = header.sequence;
+  return true;
 }
 
 bool StreamService::process(std::span<const std::byte> record) {
@@ -58,9 +78,11 @@ bool StreamService::process(std::span<const std::byte> record) {
   store::HotStore* const hot = options_.hot_store;
   if (const auto* definition = std::get_if<msg::InstrumentDef>(&decoded)) {
     directory_.learn(*definition);
-    // The hot store holds what the directory made of it: the configured
-    // canonical symbol, if any.
-    if (hot != nullptr) hot->add_instrument(*directory_.find(definition->header.instrument_id));
+    // The hot store and the derived channel get what the directory made of
+    // it: the configured canonical symbol, if any.
+    const msg::InstrumentDef& learned = *directory_.find(definition->header.instrument_id);
+    if (hot != nullptr) hot->add_instrument(learned);
+    fanout_.on_definition(learned);
   }
   processor_.on_record(decoded);
   const auto* trade = std::get_if<msg::Trade>(&decoded);
@@ -106,12 +128,24 @@ void StreamService::observe_latency(const msg::RecordHeader& header) {
   histogram->observe(static_cast<double>(header.ts_recv - header.ts_event) / 1e9);
 }
 
-void StreamService::store_symbol(msg::InstrumentId composite) {
-  if (!symbols_stored_.insert(composite).second) return;
-  options_.hot_store->add_symbol(composite, processor_.symbol_of(composite));
+void StreamService::define_symbol(msg::InstrumentId composite) {
+  if (options_.hot_store != nullptr && symbols_stored_.insert(composite).second) {
+    options_.hot_store->add_symbol(composite, processor_.symbol_of(composite));
+  }
+  // Announced once per run, after the journal's replay, so that a reader
+  // that joins later learns the symbol from this run's output.
+  if (!fanout_.open || !symbols_defined_.insert(composite).second) return;
+  msg::InstrumentDef definition;
+  definition.header.venue = msg::Venue::kComposite;
+  definition.header.instrument_id = composite;
+  const std::string symbol = processor_.symbol_of(composite);
+  definition.venue_symbol.assign(symbol);
+  definition.canonical_symbol.assign(symbol);
+  fanout_.on_definition(definition);
 }
 
 void StreamService::on_record(std::span<const std::byte> record) {
+  if (!first_time(record)) return;
   // Journaled first: what is derived is always derivable again.
   if (journal_ != nullptr && !journal_->append(record)) ++counters_.journal_errors;
   process(record);

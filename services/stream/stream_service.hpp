@@ -6,6 +6,7 @@
 #include <memory>
 #include <optional>
 #include <span>
+#include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
@@ -29,6 +30,15 @@ struct StreamServiceOptions {
   // Where the venue-to-rtm latency of trades (ts_recv - ts_event) is
   // observed, per venue; none: not measured.
   common::Metrics* metrics = nullptr;
+  // Drop a record whose sequence is not above the last one processed for
+  // its instrument: what a transport that redelivers (Kafka, after a
+  // rebalance or a restart) needs to change nothing downstream. The journal
+  // remembers the last sequences across restarts.
+  bool deduplicate = false;
+  // Whether bars, best bids/offers, statistics and alerts go to the hot
+  // store as well as to `out`; rtm-api, which takes them from the derived
+  // topic instead, keeps only trades, books and definitions from here.
+  bool store_derived = true;
 };
 
 struct StreamServiceCounters {
@@ -36,6 +46,7 @@ struct StreamServiceCounters {
   std::atomic<std::uint64_t> undecodable{0};  // refused by the codec: counted, not processed
   std::atomic<std::uint64_t> lost{0};         // the bus lapped us (never with back-pressure)
   std::atomic<std::uint64_t> journal_errors{0};
+  std::atomic<std::uint64_t> duplicates{0};  // dropped by deduplication: already processed
 };
 
 // The stream side of rtm, on the bus: each normalized record is journaled,
@@ -74,6 +85,7 @@ class StreamService final : public msg::RecordHandler {
     void on_nbbo(const msg::Nbbo& r) override;
     void on_stats(const msg::Stats& r) override;
     void on_alert(const msg::Alert& r) override;
+    void on_definition(const msg::InstrumentDef& r) override;
     bool open = true;
 
    private:
@@ -82,8 +94,13 @@ class StreamService final : public msg::RecordHandler {
   };
 
   bool process(std::span<const std::byte> record);
+  [[nodiscard]] store::HotStore* derived_store() const noexcept;
+  // False for a record already processed (deduplicate only); otherwise it
+  // becomes its instrument's last sequence.
+  bool first_time(std::span<const std::byte> record);
+  // A canonical symbol's first derived record: its definition goes out.
+  void define_symbol(msg::InstrumentId composite);
   void store_book(const msg::RecordHeader& header);
-  void store_symbol(msg::InstrumentId composite);
   // Trades only, and not those replayed from the journal.
   void observe_latency(const msg::RecordHeader& header);
 
@@ -94,6 +111,8 @@ class StreamService final : public msg::RecordHandler {
   std::unique_ptr<store::JournalWriter> journal_;
   StreamServiceCounters counters_;
   std::unordered_set<msg::InstrumentId> symbols_stored_;
+  std::unordered_set<msg::InstrumentId> symbols_defined_;  // since the journal was replayed
+  std::unordered_map<msg::InstrumentId, std::uint64_t> last_sequence_;
   std::array<common::Histogram*, 4> venue_latency_{};  // by venue id, made on first use
   // A book's top on its way to the hot store.
   std::vector<book::PriceLevel> levels_;

@@ -23,7 +23,7 @@ Instrument& InstrumentCatalog::add(InstrumentSpec spec) {
     return existing;
   }
   if (spec.canonical.empty()) spec.canonical = derive_canonical(spec.venue, spec.symbol);
-  Instrument& instrument = instruments_.emplace_back(Instrument{std::move(spec), added.id, 1});
+  Instrument& instrument = instruments_.emplace_back(Instrument{std::move(spec), added.id, first_sequence_});
   symbols.emplace(instrument.spec.symbol, &instrument);
   by_id_.emplace(instrument.id, &instrument);
   return instrument;

@@ -54,6 +54,11 @@ class InstrumentCatalog {
   // Throws std::invalid_argument when the instrument's id collides with
   // another instrument's.
   Instrument& add(InstrumentSpec spec);
+  // The sequence number of each instrument's first record, for instruments
+  // added from now on (1 by default). A process whose records must stay in
+  // sequence across its restarts (rtm-ingest, whose reader deduplicates by
+  // sequence) starts them at the wall clock in ns.
+  void set_first_sequence(std::uint64_t first) noexcept { first_sequence_ = first; }
   [[nodiscard]] Instrument* find(msg::Venue venue, std::string_view symbol) noexcept;
   // nullptr when the symbol is new and max_discovered instruments have
   // already been discovered.
@@ -75,6 +80,7 @@ class InstrumentCatalog {
   std::unordered_map<msg::InstrumentId, Instrument*> by_id_;
   msg::InstrumentRegistry registry_;
   std::size_t max_discovered_;
+  std::uint64_t first_sequence_ = 1;
   std::size_t discovered_ = 0;
 };
 

@@ -14,6 +14,11 @@ class DerivedSink {
   virtual void on_nbbo(const msg::Nbbo& nbbo) = 0;
   virtual void on_stats(const msg::Stats& stats) = 0;
   virtual void on_alert(const msg::Alert& alert) = 0;
+  // What a reader of the derived records needs to name them: each venue
+  // instrument's definition (with the canonical symbol the stream side
+  // uses), and for each canonical symbol one with venue kComposite. Sinks
+  // that know the names already ignore them.
+  virtual void on_definition(const msg::InstrumentDef& /*definition*/) {}
 };
 
 }  // namespace rtm::stream

@@ -8,7 +8,7 @@
 #include <string_view>
 #include <type_traits>
 
-namespace rtm::ingest {
+namespace rtm::services {
 
 // Reads one option from its flag (--name value) if given, else from its
 // environment variable (RTM_NAME), and checks it; the value stays at its
@@ -52,4 +52,4 @@ class OptionReader {
   char** argv_;
 };
 
-}  // namespace rtm::ingest
+}  // namespace rtm::services

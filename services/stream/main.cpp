@@ -1,0 +1,177 @@
+// rtm-stream: reads normalized records from Kafka's market-data topic as a
+// member of its consumer group, journals them, derives books, bars, the best
+// bid/offer across venues, statistics and alerts, and publishes what it
+// derives to the derived topic. Offsets are committed only for records it
+// has processed; records it has processed before (redelivered after a
+// rebalance or a restart) are dropped by instrument and sequence.
+#include <atomic>
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <cstring>
+#include <exception>
+#include <thread>
+
+#include "derived_publisher.hpp"
+#include "kafka_cli_options.hpp"
+#include "kafka_metrics.hpp"
+#include "ops_server.hpp"
+#include "option_reader.hpp"
+#include "rtm/kafka/kafka_transport.hpp"
+#include "rtm/msg/channels.hpp"
+#include "rtm/msg/subscription_thread.hpp"
+#include "service_options.hpp"
+#include "split_flags.hpp"
+#include "stream_service.hpp"
+
+namespace {
+
+volatile std::sig_atomic_t g_stop = 0;
+
+constexpr const char* kUsage =
+    "usage: rtm-stream --brokers HOST:PORT [options]\n"
+    "\n"
+    "Derives books, bars, the cross-venue best bid/offer, statistics and alerts from\n"
+    "the market-data topic and publishes them to the derived topic. With --journal,\n"
+    "records are journaled before they are processed, and a restart recovers from\n"
+    "the journal before it reads on. Serves /healthz, /readyz and /metrics.\n"
+    "SIGINT or SIGTERM stops it after committing what it processed.\n"
+    "\n"
+    "options (each also read from the environment variable shown):\n"
+    "  --kafka-group NAME           RTM_KAFKA_GROUP      consumer group (rtm-stream)\n"
+    "  --canonical LIST             RTM_CANONICAL        venue symbols to canonical ones\n"
+    "                               (binance:BTCUSDT=BTC-USD,...; the definitions' own by default)\n";
+
+bool wants_help(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    if (std::strcmp(argv[i], "--help") == 0 || std::strcmp(argv[i], "-h") == 0) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace rtm;
+  constexpr unsigned kGroups = services::kStreamOptions;
+  if (wants_help(argc, argv)) {
+    std::printf("%s%s%s", kUsage, services::service_options_help(kGroups, "health and metrics (0.0.0.0:9102)").c_str(),
+                services::kKafkaOptionsHelp);
+    return 0;
+  }
+  int rest = argc - 1;
+  char** args = argv + 1;
+  kafka::KafkaOptions kafka_defaults;
+  kafka_defaults.group_id = "rtm-stream";
+  kafka_defaults.client_id = "rtm-stream";
+  auto kafka_options = services::take_kafka_options("rtm-stream", rest, args, kafka_defaults);
+  if (!kafka_options) return 2;
+  const auto options = services::take_service_options("rtm-stream", rest, args, kGroups, "0.0.0.0:9102");
+  if (!options) return 2;
+  std::vector<char*> own = services::split_flags(rest, args, {"--kafka-group", "--canonical"});
+  std::string canonical;
+  services::OptionReader reader("rtm-stream", static_cast<int>(own.size()), own.data());
+  if (!reader.read("--kafka-group", "RTM_KAFKA_GROUP", kafka_options->kafka.group_id,
+                   [](const std::string& group) { return !group.empty(); }) ||
+      !reader.read("--canonical", "RTM_CANONICAL", canonical, [](const std::string&) { return true; })) {
+    return 2;
+  }
+  if (rest > 0) {
+    std::fprintf(stderr, "rtm-stream: unexpected argument '%s' (see --help)\n", args[0]);
+    return 2;
+  }
+
+  try {
+    kafka::KafkaTransport bus(kafka_options->kafka, kafka_options->topics);
+    bus.ensure_topics({msg::kMarketDataChannel, msg::kDerivedChannel}, std::chrono::seconds(30));
+    const auto derived_publisher = bus.make_kafka_publisher(msg::kDerivedChannel);
+    // Waits out a slow or absent cluster rather than drop what it derived.
+    streamsvc::DerivedPublisher derived_out(*derived_publisher, std::chrono::minutes(10));
+
+    common::Metrics metrics;
+    services::register_kafka_metrics(metrics, bus.counters());
+    streamsvc::StreamServiceOptions stream_options;
+    stream_options.journal = options->journal;
+    stream_options.skip_corrupt = options->skip_corrupt;
+    stream_options.stream.alerts = options->alerts;
+    stream_options.metrics = &metrics;
+    stream_options.deduplicate = true;
+    streamsvc::StreamService service(std::move(stream_options), derived_out);
+    std::string error;
+    if (!canonical.empty() && !service.directory().set_canonical_map(canonical, error)) {
+      std::fprintf(stderr, "rtm-stream: --canonical: %s\n", error.c_str());
+      return 2;
+    }
+    const store::RecoveryReport recovered = service.recover();
+    if (options->journal) {
+      std::printf("journal %s: %llu records recovered%s\n", options->journal->directory.c_str(),
+                  static_cast<unsigned long long>(recovered.records),
+                  recovered.torn_tail ? " (a torn tail was cut)" : "");
+    }
+    const auto& counters = service.counters();
+    const auto count = [](const std::atomic<std::uint64_t>& value) {
+      return [&value] { return common::Metrics::single(static_cast<double>(value.load())); };
+    };
+    metrics.counter("rtm_stream_records_total", "Records processed", count(counters.records));
+    metrics.counter("rtm_stream_duplicates_total", "Redelivered records dropped by (instrument, sequence)",
+                    count(counters.duplicates));
+    metrics.counter("rtm_stream_undecodable_total", "Records the codec refused", count(counters.undecodable));
+    metrics.counter("rtm_stream_journal_errors_total", "Records the journal could not write",
+                    count(counters.journal_errors));
+    metrics.counter("rtm_stream_derived_published_total", "Derived records published",
+                    [&] { return common::Metrics::single(static_cast<double>(derived_out.published())); });
+    metrics.counter("rtm_stream_derived_dropped_total", "Derived records the topic refused for too long",
+                    [&] { return common::Metrics::single(static_cast<double>(derived_out.dropped())); });
+
+    std::atomic<bool> stopping{false};
+    std::atomic<bool> assigned{false};
+    services::OpsServer ops(options->api.http, metrics, [&] { return !stopping && assigned; });
+    ops.start();
+    auto subscriber = bus.make_kafka_subscriber(msg::kMarketDataChannel, {.start = msg::StartFrom::kEarliest},
+                                                [&](const kafka::RebalanceEvent& event) {
+                                                  assigned = event.assigned;
+                                                  std::printf("partitions %s:", event.assigned ? "assigned" : "revoked");
+                                                  for (const int p : event.partitions) std::printf(" %d", p);
+                                                  std::printf("\n");
+                                                  std::fflush(stdout);
+                                                });
+    kafka::KafkaSubscriber& consumer = *subscriber;
+    auto thread = std::make_unique<msg::SubscriptionThread>(std::move(subscriber), service);
+    std::printf("rtm-stream %s: group %s reading %s, writing %s on %s; health and metrics on port %u\n", RTM_VERSION,
+                kafka_options->kafka.group_id.c_str(), bus.topic_of(msg::kMarketDataChannel).c_str(),
+                bus.topic_of(msg::kDerivedChannel).c_str(), kafka_options->kafka.brokers.c_str(),
+                static_cast<unsigned>(ops.port()));
+    std::fflush(stdout);
+
+    std::signal(SIGINT, [](int) { g_stop = 1; });
+    std::signal(SIGTERM, [](int) { g_stop = 1; });
+    auto next_summary = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    while (g_stop == 0 && !thread->error()) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      if (std::chrono::steady_clock::now() < next_summary) continue;
+      next_summary += std::chrono::seconds(5);
+      std::printf("%llu records processed, %llu duplicates dropped, %llu derived published, lag %lld\n",
+                  static_cast<unsigned long long>(counters.records.load()),
+                  static_cast<unsigned long long>(counters.duplicates.load()),
+                  static_cast<unsigned long long>(derived_out.published()),
+                  static_cast<long long>(bus.counters().lag.load()));
+      std::fflush(stdout);
+    }
+    stopping = true;
+    const std::exception_ptr failure = thread->error();
+    thread->stop();
+    // What was derived goes out before what was processed is committed.
+    const std::size_t unflushed = derived_publisher->flush(kafka_options->kafka.flush_timeout);
+    const bool committed = consumer.commit();
+    thread.reset();  // leaves the group
+    std::printf("stopped: %llu records processed, %llu duplicates dropped, %llu derived published, %zu unacknowledged\n",
+                static_cast<unsigned long long>(counters.records.load()),
+                static_cast<unsigned long long>(counters.duplicates.load()),
+                static_cast<unsigned long long>(derived_out.published()), unflushed);
+    if (failure) std::rethrow_exception(failure);
+    return unflushed == 0 && committed && derived_out.dropped() == 0 ? 0 : 1;
+  } catch (const std::exception& error) {
+    std::fprintf(stderr, "rtm-stream: %s\n", error.what());
+    return 1;
+  }
+}
