@@ -7,10 +7,11 @@ SHELL := /bin/bash
 DEPS := scripts/install-deps.sh
 RUN_ARGS ?=
 
-.PHONY: help deps build run test test-asan test-tsan test-fuzz bench lint format clean
+.PHONY: help deps build run run-distributed test test-asan test-tsan test-fuzz bench lint format clean
 
 help:
 	@echo "make run     build (release) and start rtm run"
+	@echo "make run-distributed  the same as separate processes over a development Kafka"
 	@echo "make test    build with ASan/UBSan and TSan and run every test"
 	@echo "make bench   build optimized benchmarks, print the comparisons, write build/bench/summary.json"
 	@echo "make lint    clang-format check and clang-tidy"
@@ -25,6 +26,10 @@ build: deps
 
 run: build
 	./build/release/services/rtm/rtm run $(RUN_ARGS)
+
+# rtm kafka-mock, rtm-stream, rtm-api and rtm-ingest as separate processes.
+run-distributed: build
+	scripts/run-distributed.sh build/release $(RUN_ARGS)
 
 # TSan and the fuzzers first, so that the last summary printed is the whole
 # suite's.

@@ -1,0 +1,172 @@
+#!/usr/bin/env python3
+"""The distributed pipeline as separate processes: rtm kafka-mock (librdkafka's
+mock cluster, the real protocol), rtm-ingest replaying a capture, rtm-stream
+and rtm-api. The bars rtm-stream publishes and rtm-api serves equal
+`rtm aggregate` on the same capture, through a 10 s outage of every broker;
+the market-data topic holds every record once; kcat reads both topics."""
+import collections
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+import urllib.request
+
+RTM, INGEST, STREAM, API = sys.argv[1:5]
+SAME_SYMBOLS = "binance:BTCUSDT=BTC-USD,binance:ETHUSDT=ETH-USD,binance:SOLUSDT=SOL-USD"
+# The mock cluster holds a rejoining group for the members' rebalance timeout.
+FAST_GROUP = "max.poll.interval.ms=3000,session.timeout.ms=3000"
+
+
+def latest_bars(lines, interval="1m"):
+    """The last revision of each final bar, by series and start."""
+    bars = {}
+    for line in lines:
+        record = json.loads(line)
+        if record.get("type") != "bar" or record["interval"] != interval or not record["final"]:
+            continue
+        key = (record.get("instrument") or record.get("symbol"), record["start"])
+        if key not in bars or record["revision"] >= bars[key]["revision"]:
+            bars[key] = record
+    return bars
+
+
+def comparable(bar):
+    return {k: bar[k] for k in ("open", "high", "low", "close", "volume", "vwap", "trades", "buy_volume",
+                                "sell_volume")}
+
+
+def port_from(process, pattern, timeout=60):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        line = process.stdout.readline()
+        if not line:
+            break
+        found = re.search(pattern, line)
+        if found:
+            return int(found.group(1))
+    raise AssertionError(f"{process.args[0]} did not say {pattern!r}")
+
+
+class DistributedTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.directory = tempfile.mkdtemp(prefix="rtm-distributed-")
+        cls.capture = os.path.join(cls.directory, "market.jsonl")
+        recorded = subprocess.run([RTM, "record", "--feed", "synthetic", "--speed", "0", "--duration", "150",
+                                   "--out", cls.capture], capture_output=True, text=True, timeout=300)
+        assert recorded.returncode == 0, recorded.stderr
+        aggregated = subprocess.run([RTM, "aggregate", "--interval", "1m", "--canonical", SAME_SYMBOLS, cls.capture],
+                                    capture_output=True, text=True, timeout=300)
+        assert aggregated.returncode == 0, aggregated.stderr
+        cls.reference = latest_bars(aggregated.stdout.splitlines())
+        assert len(cls.reference) > 20, len(cls.reference)
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.directory, ignore_errors=True)
+
+    def setUp(self):
+        self.processes = []
+        self.mock = self.start([RTM, "kafka-mock", "--partitions", "4"], stdin=subprocess.PIPE)
+        self.brokers = self.mock.stdout.readline().strip()
+        self.assertRegex(self.brokers, r"^127\.0\.0\.1:\d+")
+        self.env = dict(os.environ, RTM_KAFKA_BROKERS=self.brokers)
+
+    def tearDown(self):
+        for process in reversed(self.processes):
+            if process.poll() is None:
+                process.send_signal(signal.SIGTERM)
+                try:
+                    process.wait(timeout=30)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+
+    def start(self, args, **kwargs):
+        process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+                                   env=getattr(self, "env", None), **kwargs)
+        self.processes.append(process)
+        return process
+
+    def fault(self, line):
+        self.mock.stdin.write(line + "\n")
+        self.mock.stdin.flush()
+        self.assertEqual(self.mock.stdout.readline().strip(), "ok " + line)
+
+    def tail(self, topic):
+        result = subprocess.run([RTM, "tail", topic, "--exit"], capture_output=True, text=True, env=self.env,
+                                timeout=300)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        return result.stdout.splitlines()
+
+    def test_pipeline_through_a_broker_outage_equals_aggregate(self):
+        stream = self.start([STREAM, "--listen", "127.0.0.1:0", "--journal", os.path.join(self.directory, "journal"),
+                             "--kafka-property", FAST_GROUP])
+        port_from(stream, r"health and metrics on port (\d+)")
+        api = self.start([API, "--listen", "127.0.0.1:0"])
+        api_port = port_from(api, r"listening on port (\d+)")
+        ingest = self.start([INGEST, "--feed", "replay:" + self.capture, "--speed", "6", "--listen", "127.0.0.1:0",
+                             "--summary-every", "1000"])
+        time.sleep(5)
+        self.fault("down -1")  # every broker: nothing can be produced or consumed
+        time.sleep(10)
+        self.fault("up -1")
+        ingest_output, _ = ingest.communicate(timeout=300)
+        self.assertEqual(ingest.returncode, 0, ingest_output)
+        published = int(re.search(r"(\d+) records published, (\d+) acknowledged", ingest_output.splitlines()[-1])
+                        .group(1))
+
+        # Every record once, in sequence per instrument, through the outage.
+        records = [json.loads(line) for line in self.tail("rtm.md.v1")]
+        self.assertEqual(len(records), published)
+        by_instrument = collections.defaultdict(list)
+        for record in records:
+            by_instrument[record["instrument"]].append(record["seq"])
+        for instrument, sequences in by_instrument.items():
+            self.assertEqual(sequences, sorted(set(sequences)), instrument)
+
+        # rtm-stream's bars, as rtm tail decodes them, once it has read everything.
+        deadline = time.time() + 120
+        while True:
+            derived = latest_bars(self.tail("rtm.derived.v1"))
+            # The last minute of each series never becomes final: the feed stops.
+            if len(derived) >= len(self.reference) - 12 or time.time() > deadline:
+                break
+            time.sleep(2)
+        self.assertGreaterEqual(len(derived), len(self.reference) - 12)
+        for key, bar in derived.items():
+            self.assertIn(key, self.reference)
+            self.assertEqual(comparable(bar), comparable(self.reference[key]), key)
+
+        # rtm-api serves the same bars from its hot store.
+        served = 0
+        for (name, start), reference in self.reference.items():
+            if (name, start) not in derived:
+                continue
+            field = "symbol" if ":" not in name else "instrument"
+            url = (f"http://127.0.0.1:{api_port}/v1/bars?{field}={name}&interval=1m&from={start}&to={start + 1}")
+            with urllib.request.urlopen(url, timeout=10) as response:
+                bars = json.load(response)["bars"]
+            self.assertEqual(len(bars), 1, url)
+            self.assertEqual(comparable(bars[0]), comparable(reference), url)
+            served += 1
+        self.assertGreater(served, 20)
+
+        # An independent client reads both topics, keyed by instrument.
+        for topic in ("rtm.md.v1", "rtm.derived.v1"):
+            kcat = subprocess.run(["kcat", "-b", self.brokers, "-C", "-t", topic, "-e", "-q", "-f", "%k\n"],
+                                  capture_output=True, text=True, timeout=120)
+            self.assertEqual(kcat.returncode, 0, kcat.stderr)
+            keys = kcat.stdout.split()
+            self.assertTrue(all(key.isdigit() for key in keys))
+            if topic == "rtm.md.v1":
+                self.assertEqual(len(keys), published)
+
+
+if __name__ == "__main__":
+    unittest.main(argv=sys.argv[:1], verbosity=2)
