@@ -93,6 +93,8 @@ int main(int argc, char** argv) {
     // instrument is the least it can cost.
     book_options.stream.bars.intervals = {std::chrono::hours(24)};
     book_options.metrics = &metrics;
+    // A record the topic holds twice (a producer's retry) is counted once.
+    book_options.deduplicate = true;
     streamsvc::StreamService books(std::move(book_options), discard);
     api::DerivedStoreWriter derived(hot_store);
     msg::SubscriptionThread market_data(

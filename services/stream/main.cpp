@@ -96,6 +96,8 @@ int main(int argc, char** argv) {
     stream_options.stream.alerts = options->alerts;
     stream_options.metrics = &metrics;
     stream_options.deduplicate = true;
+    // The derived publisher is this transport's one producer.
+    stream_options.derived_acknowledged = [&bus] { return bus.counters().delivered.load(); };
     streamsvc::StreamService service(std::move(stream_options), derived_out);
     std::string error;
     if (!canonical.empty() && !service.directory().set_canonical_map(canonical, error)) {
@@ -104,9 +106,10 @@ int main(int argc, char** argv) {
     }
     const store::RecoveryReport recovered = service.recover();
     if (options->journal) {
-      std::printf("journal %s: %llu records recovered%s\n", options->journal->directory.c_str(),
-                  static_cast<unsigned long long>(recovered.records),
-                  recovered.torn_tail ? " (a torn tail was cut)" : "");
+      std::printf("journal %s: %llu records recovered%s; what %llu of them derived was published again\n",
+                  options->journal->directory.c_str(), static_cast<unsigned long long>(recovered.records),
+                  recovered.torn_tail ? " (a torn tail was cut)" : "",
+                  static_cast<unsigned long long>(service.republished()));
     }
     const auto& counters = service.counters();
     const auto count = [](const std::atomic<std::uint64_t>& value) {
@@ -162,6 +165,7 @@ int main(int argc, char** argv) {
     thread->stop();
     // What was derived goes out before what was processed is committed.
     const std::size_t unflushed = derived_publisher->flush(kafka_options->kafka.flush_timeout);
+    service.write_checkpoint();
     const bool committed = consumer.commit();
     thread.reset();  // leaves the group
     std::printf("stopped: %llu records processed, %llu duplicates dropped, %llu derived published, %zu unacknowledged\n",

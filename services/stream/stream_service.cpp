@@ -14,27 +14,42 @@ store::HotStore* StreamService::derived_store() const noexcept {
 void StreamService::Fanout::on_bar(const msg::Bar& r) {
   if (r.header.venue == msg::Venue::kComposite) service_.define_symbol(r.header.instrument_id);
   if (store::HotStore* hot = service_.derived_store()) hot->put_bar(r);
-  if (open) out_.on_bar(r);
+  if (open) {
+    out_.on_bar(r);
+    ++sent;
+  }
 }
 
 void StreamService::Fanout::on_nbbo(const msg::Nbbo& r) {
   service_.define_symbol(r.header.instrument_id);
   if (store::HotStore* hot = service_.derived_store()) hot->put_nbbo(r);
-  if (open) out_.on_nbbo(r);
+  if (open) {
+    out_.on_nbbo(r);
+    ++sent;
+  }
 }
 
 void StreamService::Fanout::on_stats(const msg::Stats& r) {
   if (store::HotStore* hot = service_.derived_store()) hot->put_stats(r);
-  if (open) out_.on_stats(r);
+  if (open) {
+    out_.on_stats(r);
+    ++sent;
+  }
 }
 
 void StreamService::Fanout::on_alert(const msg::Alert& r) {
   if (store::HotStore* hot = service_.derived_store()) hot->add_alert(r);
-  if (open) out_.on_alert(r);
+  if (open) {
+    out_.on_alert(r);
+    ++sent;
+  }
 }
 
 void StreamService::Fanout::on_definition(const msg::InstrumentDef& r) {
-  if (open) out_.on_definition(r);
+  if (open) {
+    out_.on_definition(r);
+    ++sent;
+  }
 }
 
 StreamService::StreamService(StreamServiceOptions options, stream::DerivedSink& out)
@@ -45,15 +60,32 @@ StreamService::~StreamService() = default;
 store::RecoveryReport StreamService::recover() {
   store::RecoveryReport report;
   if (!options_.journal) return report;
+  std::optional<SequenceMarks> delivered;
+  if (options_.derived_acknowledged && options_.deduplicate) {
+    std::filesystem::create_directories(options_.journal->directory);
+    checkpoint_ = std::make_unique<DerivedCheckpoint>(options_.journal->directory / "derived-acknowledged");
+    delivered = checkpoint_->load();
+  }
   fanout_.open = false;
-  report = store::recover_journal(options_.journal->directory, {.skip_corrupt = options_.skip_corrupt},
-                                  [&](std::span<const std::byte> record) {
-                                    // Rebuilds the last sequences too.
-                                    if (first_time(record)) process(record);
-                                  });
+  report = store::recover_journal(
+      options_.journal->directory, {.skip_corrupt = options_.skip_corrupt}, [&](std::span<const std::byte> record) {
+        // Rebuilds the last sequences too.
+        if (!first_time(record)) return;
+        // What a record after the checkpoint derived may never have arrived:
+        // it goes out again.
+        msg::RecordHeader header;
+        fanout_.open = delivered && msg::decode_header(record, header).ok() && header.sequence > 0 &&
+                       header.sequence > (*delivered)[header.instrument_id];
+        if (fanout_.open) ++republished_;
+        process(record);
+      });
   fanout_.open = true;
   if (!report.ok) throw std::runtime_error("journal: " + report.error);
   journal_ = std::make_unique<store::JournalWriter>(*options_.journal, report.records);
+  // A first start with this checkpoint: what the journal holds is taken as
+  // delivered. Otherwise the old marks stand until what was just sent again
+  // is acknowledged too.
+  if (checkpoint_ && !delivered) checkpoint_->write(last_sequence_);
   return report;
 }
 
@@ -149,6 +181,15 @@ void StreamService::on_record(std::span<const std::byte> record) {
   // Journaled first: what is derived is always derivable again.
   if (journal_ != nullptr && !journal_->append(record)) ++counters_.journal_errors;
   process(record);
+  // The clock is read every few hundred records, not per record.
+  if (checkpoint_ && ++until_checkpoint_ >= 256) {
+    until_checkpoint_ = 0;
+    checkpoint_->observe(last_sequence_, fanout_.sent, options_.derived_acknowledged());
+  }
+}
+
+void StreamService::write_checkpoint() {
+  if (checkpoint_ && options_.derived_acknowledged() >= fanout_.sent) checkpoint_->write(last_sequence_);
 }
 
 }  // namespace rtm::streamsvc

@@ -3,6 +3,7 @@
 #include <array>
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <span>
@@ -10,6 +11,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "derived_checkpoint.hpp"
 #include "rtm/common/metrics.hpp"
 #include "rtm/msg/transport.hpp"
 #include "rtm/store/hot_store.hpp"
@@ -39,6 +41,12 @@ struct StreamServiceOptions {
   // store as well as to `out`; rtm-api, which takes them from the derived
   // topic instead, keeps only trades, books and definitions from here.
   bool store_derived = true;
+  // How many of the records sent to `out` its channel has acknowledged
+  // (Kafka's delivery reports). With a journal and deduplicate, it keeps a
+  // DerivedCheckpoint beside the journal, so that a restart publishes again
+  // what was derived from records after it; none: a restart re-publishes
+  // nothing (the in-process bus, which dies with its readers).
+  std::function<std::uint64_t()> derived_acknowledged;
 };
 
 struct StreamServiceCounters {
@@ -67,11 +75,17 @@ class StreamService final : public msg::RecordHandler {
   store::RecoveryReport recover();
 
   void on_record(std::span<const std::byte> record) override;
+  // Writes the checkpoint now: at a clean stop, on the thread that read the
+  // bus, after what was sent to `out` has been acknowledged (flushed).
+  void write_checkpoint();
   void on_gap(std::uint64_t lost) override { counters_.lost += lost; }
 
   [[nodiscard]] const StreamServiceCounters& counters() const noexcept { return counters_; }
   // Read on the stream thread only.
   [[nodiscard]] const stream::StreamProcessor& processor() const noexcept { return processor_; }
+  // Records replayed from the journal whose derived records were published
+  // again, because the checkpoint did not cover them.
+  [[nodiscard]] std::uint64_t republished() const noexcept { return republished_; }
   // Configure before recover(); read on the stream thread only.
   [[nodiscard]] stream::InstrumentDirectory& directory() noexcept { return directory_; }
 
@@ -87,6 +101,7 @@ class StreamService final : public msg::RecordHandler {
     void on_alert(const msg::Alert& r) override;
     void on_definition(const msg::InstrumentDef& r) override;
     bool open = true;
+    std::uint64_t sent = 0;  // records passed to `out`
 
    private:
     stream::DerivedSink& out_;
@@ -110,6 +125,9 @@ class StreamService final : public msg::RecordHandler {
   stream::StreamProcessor processor_;
   std::unique_ptr<store::JournalWriter> journal_;
   StreamServiceCounters counters_;
+  std::unique_ptr<DerivedCheckpoint> checkpoint_;
+  std::uint32_t until_checkpoint_ = 0;
+  std::uint64_t republished_ = 0;
   std::unordered_set<msg::InstrumentId> symbols_stored_;
   std::unordered_set<msg::InstrumentId> symbols_defined_;  // since the journal was replayed
   std::unordered_map<msg::InstrumentId, std::uint64_t> last_sequence_;

@@ -5,6 +5,8 @@
 
 #include <array>
 #include <filesystem>
+#include <limits>
+#include <string>
 #include <vector>
 
 #include "rtm/msg/codec.hpp"
@@ -118,6 +120,96 @@ TEST(StreamService, ARestartRebuildsTheStateFromTheJournal) {
   }
   EXPECT_EQ(trades_in_first_bar, 10U);
   EXPECT_EQ(trades_in_first_composite_bar, 10U) << "the canonical symbol is learned again from the journal";
+  std::filesystem::remove_all(directory);
+}
+
+msg::Trade sequenced_trade(std::uint64_t sequence) {
+  msg::Trade t = trade(kStart + static_cast<std::int64_t>(sequence) * 1'000'000'000, 1000);
+  t.header.sequence = sequence;
+  return t;
+}
+
+std::filesystem::path fresh_directory(const char* name) {
+  const std::filesystem::path directory =
+      std::filesystem::temp_directory_path() / (std::string(name) + "-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(directory);
+  return directory;
+}
+
+// A transport that redelivers (Kafka after a rebalance) changes nothing: a
+// sequence already processed is dropped and counted, and after a restart
+// the journal remembers the sequences.
+TEST(StreamService, RedeliveredRecordsAreDroppedAcrossRestarts) {
+  const std::filesystem::path directory = fresh_directory("rtm-stream-dedup");
+  StreamServiceOptions options;
+  options.stream.bars.intervals = {1min};
+  options.journal = store::JournalOptions{.directory = directory};
+  options.deduplicate = true;
+  {
+    Collected out;
+    StreamService service(options, out);
+    service.recover();
+    for (std::uint64_t sequence = 1; sequence <= 5; ++sequence) send(service, sequenced_trade(sequence));
+    send(service, sequenced_trade(3));  // redelivered
+    EXPECT_EQ(service.counters().records, 5U);
+    EXPECT_EQ(service.counters().duplicates, 1U);
+  }
+  Collected out;
+  StreamService service(options, out);
+  service.recover();
+  for (std::uint64_t sequence = 4; sequence <= 7; ++sequence) send(service, sequenced_trade(sequence));
+  EXPECT_EQ(service.counters().duplicates, 2U) << "4 and 5 were journaled before the restart";
+  EXPECT_EQ(service.counters().records, 5U + 2U);  // 5 replayed from the journal, 6 and 7
+  std::filesystem::remove_all(directory);
+}
+
+// What was derived from records after the last acknowledged checkpoint may
+// have died in a producer's queue: a restart publishes it again while it
+// replays the journal; what was acknowledged is not sent twice.
+TEST(StreamService, ARestartRepublishesWhatWasNotAcknowledged) {
+  const std::filesystem::path directory = fresh_directory("rtm-stream-checkpoint");
+  StreamServiceOptions options;
+  options.stream.bars.intervals = {1min};
+  options.journal = store::JournalOptions{.directory = directory};
+  options.deduplicate = true;
+  std::uint64_t acknowledged = 0;
+  options.derived_acknowledged = [&acknowledged] { return acknowledged; };
+  std::size_t bars_before_the_crash = 0;
+  {
+    Collected out;
+    StreamService service(options, out);
+    service.recover();
+    // Two minutes of trades: the first minute's bar goes final.
+    for (std::uint64_t sequence = 1; sequence <= 150; ++sequence) send(service, sequenced_trade(sequence));
+    acknowledged = 0;  // nothing reached the cluster
+    bars_before_the_crash = out.bars.size();
+    ASSERT_GT(bars_before_the_crash, 0U);
+  }  // killed: no checkpoint beyond the one written at start-up
+
+  {
+    Collected again;
+    StreamService restarted(options, again);
+    restarted.recover();
+    EXPECT_EQ(restarted.republished(), 150U);
+    EXPECT_EQ(again.bars.size(), bars_before_the_crash) << "everything derived goes out again";
+    // A stop before that is acknowledged moves no mark.
+    restarted.write_checkpoint();
+  }
+  {
+    Collected again;
+    StreamService restarted(options, again);
+    restarted.recover();
+    EXPECT_EQ(restarted.republished(), 150U);
+    // This time every record's output is acknowledged, and the stop is clean.
+    for (std::uint64_t sequence = 151; sequence <= 160; ++sequence) send(restarted, sequenced_trade(sequence));
+    acknowledged = std::numeric_limits<std::uint64_t>::max();
+    restarted.write_checkpoint();
+  }
+  Collected third;
+  StreamService third_run(options, third);
+  third_run.recover();
+  EXPECT_EQ(third_run.republished(), 0U);
+  EXPECT_TRUE(third.bars.empty()) << "acknowledged output is not sent again";
   std::filesystem::remove_all(directory);
 }
 
