@@ -83,7 +83,7 @@ void rtm_publisher(benchmark::State& state) {
     if (publisher->flush(std::chrono::seconds(60)) != 0) state.SkipWithError("records left unacknowledged");
   }
   if (transport.counters().delivery_failed > 0) state.SkipWithError("deliveries failed");
-  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * batch.size()));
+  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(batch.size()));
 }
 
 void set(rd_kafka_conf_t* conf, const char* name, const std::string& value) {
@@ -136,7 +136,7 @@ void bare_librdkafka(benchmark::State& state) {
   if (failed > 0) state.SkipWithError("deliveries failed");
   rd_kafka_topic_destroy(topic);
   rd_kafka_destroy(producer);
-  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * batch.size()));
+  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(batch.size()));
 }
 
 BENCHMARK(rtm_publisher)->Name("kafka_produce/rtm")->UseRealTime()->Unit(benchmark::kMillisecond);

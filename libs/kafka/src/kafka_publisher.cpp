@@ -1,6 +1,7 @@
 #include "rtm/kafka/kafka_publisher.hpp"
 
 #include <atomic>
+#include <chrono>
 #include <charconv>
 #include <cstdio>
 #include <stdexcept>
@@ -58,8 +59,15 @@ struct KafkaPublisher::Impl {
     client = detail::make_client(RD_KAFKA_PRODUCER, std::move(conf));
     topic.reset(rd_kafka_topic_new(client.get(), topic_name.c_str(), nullptr));
     if (!topic) throw std::runtime_error("kafka: cannot open topic " + topic_name);
+    // offer() serves delivery reports as it goes; this thread serves those
+    // that arrive while nothing is offered, a few times a second. It does
+    // not block in rd_kafka_poll, which would wake it for every report and
+    // have it compete with the publishing thread for a core.
     poller = std::jthread([this](const std::stop_token& stop) {
-      while (!stop.stop_requested()) rd_kafka_poll(client.get(), 100);
+      while (!stop.stop_requested()) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        rd_kafka_poll(client.get(), 0);
+      }
     });
   }
 
@@ -102,11 +110,13 @@ msg::PublishStatus KafkaPublisher::offer(std::span<const std::byte> record) {
   if (result == 0) {
     impl_->counters.produced.fetch_add(1, std::memory_order_relaxed);
     impl_->counters.queued.fetch_add(1, std::memory_order_relaxed);
+    rd_kafka_poll(impl_->client.get(), 0);  // delivery reports, without waiting
     return msg::PublishStatus::kOk;
   }
   switch (rd_kafka_last_error()) {
     case RD_KAFKA_RESP_ERR__QUEUE_FULL:
       impl_->counters.back_pressured.fetch_add(1, std::memory_order_relaxed);
+      rd_kafka_poll(impl_->client.get(), 0);  // what frees the queue
       return msg::PublishStatus::kBackPressured;
     case RD_KAFKA_RESP_ERR_MSG_SIZE_TOO_LARGE:
       return msg::PublishStatus::kTooLarge;

@@ -15,9 +15,10 @@ namespace rtm::kafka {
 
 // A channel's writer on a Kafka topic: an idempotent producer (acks=all), each
 // record keyed by its instrument id so that an instrument's records stay in
-// order in one partition. offer() only queues: a thread of the publisher's
-// own serves delivery reports into the counters. A full local queue is
-// back-pressure, never unbounded memory.
+// order in one partition. offer() queues and serves the delivery reports
+// that have arrived (into the counters), without waiting; a thread of the
+// publisher's own serves them while nothing is offered. A full local queue
+// is back-pressure, never unbounded memory.
 class KafkaPublisher final : public msg::Publisher {
  public:
   // Throws std::invalid_argument for a bad property, std::runtime_error when
