@@ -17,11 +17,13 @@ build_packages=(
   # toolchain
   g++ cmake ninja-build ccache pkg-config make python3
   # libraries (Boost 1.81 is packaged beside the default 1.74; rtm uses 1.81)
-  libboost1.81-dev libboost-json1.81-dev libsimdjson-dev libssl-dev ca-certificates librdkafka-dev
+  libboost1.81-dev libboost-json1.81-dev libsimdjson-dev libssl-dev ca-certificates librdkafka-dev libpqxx-dev
   # tests and benchmarks (clang and its runtime for the libFuzzer targets)
   libgtest-dev libgmock-dev libbenchmark-dev clang libclang-rt-14-dev
   # independent clients in the integration tests
   python3-websockets curl kcat
+  # PostgreSQL, started by the test harness for the history tests
+  postgresql
   # metrics: the client library, and promtool to check what it serves
   prometheus-cpp-dev prometheus
   # competitors measured beside rtm in the benchmarks
