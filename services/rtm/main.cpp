@@ -6,6 +6,7 @@
 
 #include "aggregate_command.hpp"
 #include "kafka_mock_command.hpp"
+#include "migrate_command.hpp"
 #include "normalize_command.hpp"
 #include "record_command.hpp"
 #include "replay_command.hpp"
@@ -28,7 +29,7 @@ constexpr Subcommand kSubcommands[] = {
     {"replay", "feed a capture through the adapters at recorded speed or faster", true},
     {"aggregate", "recompute bars and the cross-venue best bid/offer offline from a capture", true},
     {"tail", "decode a Kafka topic and print JSON lines", true},
-    {"migrate", "apply the PostgreSQL schema migrations", false},
+    {"migrate", "apply the PostgreSQL schema migrations", true},
     {"kafka-mock", "a development Kafka broker (librdkafka's mock cluster)", true},
 };
 
@@ -58,6 +59,7 @@ int main(int argc, char** argv) {
   if (command == "replay") return rtm::cli::replay_command(argc - 2, argv + 2);
   if (command == "record") return rtm::cli::record_command(argc - 2, argv + 2);
   if (command == "run") return rtm::cli::run_command(argc - 2, argv + 2);
+  if (command == "migrate") return rtm::cli::migrate_command(argc - 2, argv + 2);
   if (command == "tail") return rtm::cli::tail_command(argc - 2, argv + 2);
   if (command == "kafka-mock") return rtm::cli::kafka_mock_command(argc - 2, argv + 2);
   for (const auto& known : kSubcommands) {

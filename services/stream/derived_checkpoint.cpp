@@ -29,12 +29,12 @@ std::optional<SequenceMarks> DerivedCheckpoint::load() const {
   return marks;
 }
 
-void DerivedCheckpoint::observe(const SequenceMarks& processed, std::uint64_t sent, std::uint64_t acknowledged,
-                                std::chrono::milliseconds every) {
+void DerivedCheckpoint::observe(const SequenceMarks& processed, const OutputCounts& sent,
+                                const OutputCounts& acknowledged, std::chrono::milliseconds every) {
   const auto now = std::chrono::steady_clock::now();
   if (now < next_) return;
   next_ = now + every;
-  if (pending_ && acknowledged >= pending_sent_) {
+  if (pending_ && acknowledged.covers(pending_sent_)) {
     write(*pending_);
     pending_.reset();
   }

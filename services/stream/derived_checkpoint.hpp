@@ -12,8 +12,19 @@ namespace rtm::streamsvc {
 
 using SequenceMarks = std::unordered_map<msg::InstrumentId, std::uint64_t>;
 
+// Counts of what went to each output (the derived channel, the history
+// database): sent, and acknowledged by the output.
+struct OutputCounts {
+  std::uint64_t derived = 0;
+  std::uint64_t history = 0;
+  [[nodiscard]] bool covers(const OutputCounts& sent) const noexcept {
+    return derived >= sent.derived && history >= sent.history;
+  }
+};
+
 // Per instrument, the last sequence whose derived records the derived
-// channel has acknowledged, kept in a file beside the journal. Records after
+// channel (and the history database, if there is one) has acknowledged,
+// kept in a file beside the journal. Records after
 // it were journaled, but what they derived may have been lost with the
 // process (still in a producer's queue); a restart replays them from the
 // journal with their output published again. Downstream readers replace
@@ -35,7 +46,7 @@ class DerivedCheckpoint {
   // On the stream thread, as records are processed: at most once per
   // `every`, writes the pending snapshot if it is acknowledged and takes a
   // new one.
-  void observe(const SequenceMarks& processed, std::uint64_t sent, std::uint64_t acknowledged,
+  void observe(const SequenceMarks& processed, const OutputCounts& sent, const OutputCounts& acknowledged,
                std::chrono::milliseconds every = std::chrono::milliseconds(1000));
   // Writes `marks` now (at start-up, and at a clean stop once everything
   // sent is acknowledged). Throws std::system_error when it cannot.
@@ -46,7 +57,7 @@ class DerivedCheckpoint {
  private:
   std::filesystem::path file_;
   std::optional<SequenceMarks> pending_;
-  std::uint64_t pending_sent_ = 0;
+  OutputCounts pending_sent_;
   std::chrono::steady_clock::time_point next_{};
 };
 

@@ -14,6 +14,7 @@
 
 #include "derived_publisher.hpp"
 #include "kafka_cli_options.hpp"
+#include "history_metrics.hpp"
 #include "kafka_metrics.hpp"
 #include "ops_server.hpp"
 #include "option_reader.hpp"
@@ -39,6 +40,10 @@ constexpr const char* kUsage =
     "\n"
     "options (each also read from the environment variable shown):\n"
     "  --kafka-group NAME           RTM_KAFKA_GROUP      consumer group (rtm-stream)\n"
+    "  --database URL               RTM_DATABASE         PostgreSQL for the history (none: not kept);\n"
+    "                               run rtm migrate against it first\n"
+    "  --history-spool DIR          RTM_HISTORY_SPOOL    where history waits while the database is away\n"
+    "                               (JOURNAL/history-spool with --journal; else memory only)\n"
     "  --canonical LIST             RTM_CANONICAL        venue symbols to canonical ones\n"
     "                               (binance:BTCUSDT=BTC-USD,...; the definitions' own by default)\n";
 
@@ -68,12 +73,17 @@ int main(int argc, char** argv) {
   if (!kafka_options) return 2;
   const auto options = services::take_service_options("rtm-stream", rest, args, kGroups, "0.0.0.0:9102");
   if (!options) return 2;
-  std::vector<char*> own = services::split_flags(rest, args, {"--kafka-group", "--canonical"});
+  std::vector<char*> own =
+      services::split_flags(rest, args, {"--kafka-group", "--canonical", "--database", "--history-spool"});
   std::string canonical;
+  std::string database;
+  std::string history_spool;
   services::OptionReader reader("rtm-stream", static_cast<int>(own.size()), own.data());
   if (!reader.read("--kafka-group", "RTM_KAFKA_GROUP", kafka_options->kafka.group_id,
                    [](const std::string& group) { return !group.empty(); }) ||
-      !reader.read("--canonical", "RTM_CANONICAL", canonical, [](const std::string&) { return true; })) {
+      !reader.read("--canonical", "RTM_CANONICAL", canonical, [](const std::string&) { return true; }) ||
+      !reader.read("--database", "RTM_DATABASE", database, [](const std::string&) { return true; }) ||
+      !reader.read("--history-spool", "RTM_HISTORY_SPOOL", history_spool, [](const std::string&) { return true; })) {
     return 2;
   }
   if (rest > 0) {
@@ -90,7 +100,20 @@ int main(int argc, char** argv) {
 
     common::Metrics metrics;
     services::register_kafka_metrics(metrics, bus.counters());
+    std::unique_ptr<store::HistoryWriter> history;
+    if (!database.empty()) {
+      store::HistoryWriterOptions history_options;
+      history_options.database = database;
+      if (!history_spool.empty()) {
+        history_options.spool_directory = history_spool;
+      } else if (options->journal) {
+        history_options.spool_directory = options->journal->directory / "history-spool";
+      }
+      history = std::make_unique<store::HistoryWriter>(std::move(history_options));
+      services::register_history_metrics(metrics, history->counters());
+    }
     streamsvc::StreamServiceOptions stream_options;
+    stream_options.history = history.get();
     stream_options.journal = options->journal;
     stream_options.skip_corrupt = options->skip_corrupt;
     stream_options.stream.alerts = options->alerts;
@@ -165,6 +188,7 @@ int main(int argc, char** argv) {
     thread->stop();
     // What was derived goes out before what was processed is committed.
     const std::size_t unflushed = derived_publisher->flush(kafka_options->kafka.flush_timeout);
+    const bool history_flushed = history == nullptr || history->flush(std::chrono::seconds(10));
     service.write_checkpoint();
     const bool committed = consumer.commit();
     thread.reset();  // leaves the group
@@ -173,7 +197,7 @@ int main(int argc, char** argv) {
                 static_cast<unsigned long long>(counters.duplicates.load()),
                 static_cast<unsigned long long>(derived_out.published()), unflushed);
     if (failure) std::rethrow_exception(failure);
-    return unflushed == 0 && committed && derived_out.dropped() == 0 ? 0 : 1;
+    return unflushed == 0 && history_flushed && committed && derived_out.dropped() == 0 ? 0 : 1;
   } catch (const std::exception& error) {
     std::fprintf(stderr, "rtm-stream: %s\n", error.what());
     return 1;

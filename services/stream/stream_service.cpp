@@ -14,6 +14,9 @@ store::HotStore* StreamService::derived_store() const noexcept {
 void StreamService::Fanout::on_bar(const msg::Bar& r) {
   if (r.header.venue == msg::Venue::kComposite) service_.define_symbol(r.header.instrument_id);
   if (store::HotStore* hot = service_.derived_store()) hot->put_bar(r);
+  if (store::HistoryWriter* history = service_.options_.history; history != nullptr && open) {
+    history->add_bar(r, service_.series_name(r.header));
+  }
   if (open) {
     out_.on_bar(r);
     ++sent;
@@ -39,6 +42,9 @@ void StreamService::Fanout::on_stats(const msg::Stats& r) {
 
 void StreamService::Fanout::on_alert(const msg::Alert& r) {
   if (store::HotStore* hot = service_.derived_store()) hot->add_alert(r);
+  if (store::HistoryWriter* history = service_.options_.history; history != nullptr && open) {
+    history->add_alert(r, service_.series_name(r.header));
+  }
   if (open) {
     out_.on_alert(r);
     ++sent;
@@ -113,12 +119,16 @@ bool StreamService::process(std::span<const std::byte> record) {
     // The hot store and the derived channel get what the directory made of
     // it: the configured canonical symbol, if any.
     const msg::InstrumentDef& learned = *directory_.find(definition->header.instrument_id);
+    series_names_.erase(learned.header.instrument_id);
     if (hot != nullptr) hot->add_instrument(learned);
     fanout_.on_definition(learned);
   }
   processor_.on_record(decoded);
   const auto* trade = std::get_if<msg::Trade>(&decoded);
-  if (trade != nullptr) observe_latency(trade->header);
+  if (trade != nullptr) {
+    observe_latency(trade->header);
+    if (options_.history != nullptr && fanout_.open) options_.history->add_trade(*trade, series_name(trade->header));
+  }
   if (hot != nullptr) {
     if (trade != nullptr) {
       hot->add_trade(*trade);
@@ -184,12 +194,36 @@ void StreamService::on_record(std::span<const std::byte> record) {
   // The clock is read every few hundred records, not per record.
   if (checkpoint_ && ++until_checkpoint_ >= 256) {
     until_checkpoint_ = 0;
-    checkpoint_->observe(last_sequence_, fanout_.sent, options_.derived_acknowledged());
+    checkpoint_->observe(last_sequence_, outputs_sent(), outputs_acknowledged());
   }
 }
 
 void StreamService::write_checkpoint() {
-  if (checkpoint_ && options_.derived_acknowledged() >= fanout_.sent) checkpoint_->write(last_sequence_);
+  if (checkpoint_ && outputs_acknowledged().covers(outputs_sent())) checkpoint_->write(last_sequence_);
+}
+
+OutputCounts StreamService::outputs_sent() const {
+  return {fanout_.sent, options_.history != nullptr ? options_.history->counters().accepted.load() : 0};
+}
+
+OutputCounts StreamService::outputs_acknowledged() const {
+  OutputCounts acknowledged{options_.derived_acknowledged(), 0};
+  if (const store::HistoryWriter* history = options_.history) {
+    const auto& c = history->counters();
+    // Refused and dropped rows are counted and logged there; waiting for
+    // them would hold the checkpoint back for good.
+    acknowledged.history = c.written.load() + c.rejected.load() + c.dropped.load();
+  }
+  return acknowledged;
+}
+
+const std::string& StreamService::series_name(const msg::RecordHeader& header) {
+  auto [entry, added] = series_names_.try_emplace(header.instrument_id);
+  if (added || entry->second.empty()) {
+    entry->second = header.venue == msg::Venue::kComposite ? processor_.symbol_of(header.instrument_id)
+                                                           : directory_.name(header.instrument_id);
+  }
+  return entry->second;
 }
 
 }  // namespace rtm::streamsvc

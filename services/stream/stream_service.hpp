@@ -14,6 +14,7 @@
 #include "derived_checkpoint.hpp"
 #include "rtm/common/metrics.hpp"
 #include "rtm/msg/transport.hpp"
+#include "rtm/store/history_writer.hpp"
 #include "rtm/store/hot_store.hpp"
 #include "rtm/store/journal.hpp"
 #include "rtm/stream/instrument_directory.hpp"
@@ -47,6 +48,10 @@ struct StreamServiceOptions {
   // what was derived from records after it; none: a restart re-publishes
   // nothing (the in-process bus, which dies with its readers).
   std::function<std::uint64_t()> derived_acknowledged;
+  // Where trades, bars and alerts are kept for good (PostgreSQL); none: not
+  // kept. What is replayed from the journal is not written again, except
+  // what the checkpoint does not cover.
+  store::HistoryWriter* history = nullptr;
 };
 
 struct StreamServiceCounters {
@@ -110,6 +115,11 @@ class StreamService final : public msg::RecordHandler {
 
   bool process(std::span<const std::byte> record);
   [[nodiscard]] store::HotStore* derived_store() const noexcept;
+  // What each output has been sent, and what it has acknowledged.
+  [[nodiscard]] OutputCounts outputs_sent() const;
+  [[nodiscard]] OutputCounts outputs_acknowledged() const;
+  // "venue:SYMBOL", or a composite's canonical symbol; made once per series.
+  const std::string& series_name(const msg::RecordHeader& header);
   // False for a record already processed (deduplicate only); otherwise it
   // becomes its instrument's last sequence.
   bool first_time(std::span<const std::byte> record);
@@ -128,6 +138,7 @@ class StreamService final : public msg::RecordHandler {
   std::unique_ptr<DerivedCheckpoint> checkpoint_;
   std::uint32_t until_checkpoint_ = 0;
   std::uint64_t republished_ = 0;
+  std::unordered_map<msg::InstrumentId, std::string> series_names_;
   std::unordered_set<msg::InstrumentId> symbols_stored_;
   std::unordered_set<msg::InstrumentId> symbols_defined_;  // since the journal was replayed
   std::unordered_map<msg::InstrumentId, std::uint64_t> last_sequence_;

@@ -4,8 +4,9 @@ mock cluster, the real protocol), rtm-ingest replaying a capture, rtm-stream
 and rtm-api. The bars rtm-stream publishes and rtm-api serves equal
 `rtm aggregate` on the same capture, through a 10 s outage of every broker;
 through produce errors, and through rtm-stream killed mid-stream and
-restarted; two rtm-api replicas serve the same bars; the market-data topic
-holds every record once; kcat reads both topics."""
+restarted, and through a restart of PostgreSQL; PostgreSQL ends with every
+trade once and the same bars; two rtm-api replicas serve the same bars;
+kcat reads both topics."""
 import collections
 import json
 import os
@@ -19,7 +20,7 @@ import time
 import unittest
 import urllib.request
 
-RTM, INGEST, STREAM, API = sys.argv[1:5]
+RTM, INGEST, STREAM, API, PG_SERVER = sys.argv[1:6]
 SAME_SYMBOLS = "binance:BTCUSDT=BTC-USD,binance:ETHUSDT=ETH-USD,binance:SOLUSDT=SOL-USD"
 # The mock cluster holds a rejoining group for the members' rebalance timeout.
 FAST_GROUP = "max.poll.interval.ms=3000,session.timeout.ms=3000"
@@ -59,6 +60,7 @@ class DistributedTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.directory = tempfile.mkdtemp(prefix="rtm-distributed-")
+        os.chmod(cls.directory, 0o755)  # the PostgreSQL server runs as its own user
         cls.capture = os.path.join(cls.directory, "market.jsonl")
         recorded = subprocess.run([RTM, "record", "--feed", "synthetic", "--speed", "0", "--duration", "150",
                                    "--out", cls.capture], capture_output=True, text=True, timeout=300)
@@ -75,6 +77,16 @@ class DistributedTest(unittest.TestCase):
 
     def setUp(self):
         self.processes = []
+        self.pg_directory = os.path.join(self.directory, "pg")
+        started = subprocess.run([sys.executable, PG_SERVER, "start", self.pg_directory, "55442"],
+                                 capture_output=True, text=True, timeout=120)
+        self.assertEqual(started.returncode, 0, started.stderr)
+        self.database = started.stdout.strip()
+        for expected in ("applied 0001_history", "up to date"):  # the second run changes nothing
+            migrated = subprocess.run([RTM, "migrate", "--database", self.database], capture_output=True, text=True,
+                                      timeout=60)
+            self.assertEqual(migrated.returncode, 0, migrated.stderr)
+            self.assertIn(expected, migrated.stdout)
         self.mock = self.start([RTM, "kafka-mock", "--partitions", "4"], stdin=subprocess.PIPE)
         self.brokers = self.mock.stdout.readline().strip()
         self.assertRegex(self.brokers, r"^127\.0\.0\.1:\d+")
@@ -88,6 +100,13 @@ class DistributedTest(unittest.TestCase):
                     process.wait(timeout=30)
                 except subprocess.TimeoutExpired:
                     process.kill()
+        subprocess.run([sys.executable, PG_SERVER, "stop", self.pg_directory], capture_output=True, timeout=60)
+
+    def sql(self, query):
+        result = subprocess.run(["psql", self.database, "-AtF", "\t", "-c", query], capture_output=True, text=True,
+                                timeout=60)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        return [line.split("\t") for line in result.stdout.splitlines()]
 
     def start(self, args, **kwargs):
         process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
@@ -108,7 +127,7 @@ class DistributedTest(unittest.TestCase):
 
     def start_stream(self):
         stream = self.start([STREAM, "--listen", "127.0.0.1:0", "--journal", os.path.join(self.directory, "journal"),
-                             "--kafka-property", FAST_GROUP])
+                             "--kafka-property", FAST_GROUP, "--database", self.database])
         port_from(stream, r"health and metrics on port (\d+)")
         return stream
 
@@ -132,6 +151,12 @@ class DistributedTest(unittest.TestCase):
         stream.kill()
         stream.wait()
         self.start_stream()
+        time.sleep(3)
+        # PostgreSQL goes away for a few seconds: rtm-stream spools and catches up.
+        subprocess.run([sys.executable, PG_SERVER, "stop", self.pg_directory], check=True, timeout=60)
+        time.sleep(4)
+        subprocess.run([sys.executable, PG_SERVER, "restart", self.pg_directory, "55442"], check=True,
+                       capture_output=True, timeout=60)
         ingest_output, _ = ingest.communicate(timeout=300)
         self.assertEqual(ingest.returncode, 0, ingest_output)
         published = int(re.search(r"(\d+) records published, (\d+) acknowledged", ingest_output.splitlines()[-1])
@@ -167,6 +192,24 @@ class DistributedTest(unittest.TestCase):
         for key, bar in derived.items():
             self.assertIn(key, self.reference)
             self.assertEqual(comparable(bar), comparable(self.reference[key]), key)
+
+        # PostgreSQL holds every trade once, and the same final bars.
+        trades = sum(1 for record in records if record["type"] == "trade")
+        unique_trades = len({(r["instrument"], r["seq"]) for r in records if r["type"] == "trade"})
+        self.assertLessEqual(unique_trades, trades)
+        deadline = time.time() + 120
+        while int(self.sql("SELECT count(*) FROM trades")[0][0]) < unique_trades and time.time() < deadline:
+            time.sleep(1)
+        self.assertEqual(int(self.sql("SELECT count(*) FROM trades")[0][0]), unique_trades)
+        stored = {}
+        for row in self.sql("SELECT series, start_ns, open, high, low, close, volume, vwap, trades, buy_volume, "
+                            "sell_volume FROM bars WHERE interval_ns = 60000000000 AND final"):
+            stored[(row[0], int(row[1]))] = dict(zip(("open", "high", "low", "close", "volume", "vwap", "trades",
+                                                      "buy_volume", "sell_volume"), row[2:]))
+            stored[(row[0], int(row[1]))]["trades"] = int(row[8])
+        for key in derived:
+            self.assertIn(key, stored)
+            self.assertEqual(stored[key], comparable(self.reference[key]), key)
 
         # Each rtm-api replica serves the same bars from its hot store.
         for api_port in api_ports:
