@@ -56,7 +56,7 @@ test-fuzz: deps
 bench: deps
 	cmake --preset bench >/dev/null
 	cmake --build --preset bench
-	python3 scripts/bench_summary.py --build-dir build/bench --out build/bench/summary.json || status=$$?; \
+	scripts/with-postgres.sh python3 scripts/bench_summary.py --build-dir build/bench --out build/bench/summary.json || status=$$?; \
 	  scripts/install-deps.sh bench && scripts/rest_bench.sh build/bench; exit $${status:-0}
 
 lint: deps

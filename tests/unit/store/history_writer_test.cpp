@@ -1,5 +1,5 @@
 // The history writer and the migrations against a real PostgreSQL, started
-// for the test run by tests/pg/pg_server.py (RTM_TEST_DATABASE).
+// for the test run by scripts/pg_server.py (RTM_TEST_DATABASE).
 #include "rtm/store/history_writer.hpp"
 
 #include <gtest/gtest.h>

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""A throwaway PostgreSQL server for the tests, as root on a machine of the
+"""A throwaway PostgreSQL server for the tests, benchmarks and local runs, as root on a machine of the
 project's kind: initdb as the postgres user into DIR, then a server that
 listens only on a Unix socket in DIR (no TCP port to collide with anything).
 
