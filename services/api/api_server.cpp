@@ -27,7 +27,7 @@ ApiServer::ApiServer(const store::HotStore& store, msg::Transport& bus, ApiServe
     : keys_(options.keys),
       rest_(store, std::move(ready),
             {.metrics = options.metrics, .keys = &keys_, .protect_metrics = options.protect_metrics,
-             .cors_origins = options.cors_origins}),
+             .cors_origins = options.cors_origins, .history = options.history}),
       hub_(store, hub_options(options.hub, options.metrics, keys_)),
       http_(loop_, options.http, [this](const net::HttpRequest& request) { return rest_.handle(request); }),
       bus_(bus) {

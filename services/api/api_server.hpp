@@ -22,6 +22,7 @@ struct ApiServerOptions {
   ApiKeysOptions keys;  // none configured: open
   bool protect_metrics = false;
   std::vector<std::string> cors_origins;
+  store::HistoryReader* history = nullptr;  // trades and bars beyond the hot store; none: hot store only
 };
 
 // The API as a service: REST and the dashboard from the hot store, and the

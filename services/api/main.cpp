@@ -18,7 +18,10 @@
 #include "rtm/kafka/kafka_transport.hpp"
 #include "rtm/msg/channels.hpp"
 #include "rtm/msg/subscription_thread.hpp"
+#include "option_reader.hpp"
+#include "rtm/store/history_reader.hpp"
 #include "service_options.hpp"
+#include "split_flags.hpp"
 #include "stream_service.hpp"
 
 namespace {
@@ -32,14 +35,12 @@ constexpr const char* kUsage =
     "/metrics and /openapi.json from what rtm-ingest and rtm-stream publish to Kafka.\n"
     "SIGINT or SIGTERM stops it: WebSocket clients are told it is going away.\n"
     "\n"
-    "options (each also read from the environment variable shown):\n";
+    "options (each also read from the environment variable shown):\n"
+    "  --database URL               RTM_DATABASE         PostgreSQL history, for trades and bars older than\n"
+    "                               the hot store holds (none: the hot store only)\n"
+    "  --hot-trades N               RTM_HOT_TRADES       trades kept in memory per instrument (1000000)\n"
+    "  --hot-bars N                 RTM_HOT_BARS         bars kept in memory per series and interval (20000)\n";
 
-bool wants_help(int argc, char** argv) {
-  for (int i = 1; i < argc; ++i) {
-    if (std::strcmp(argv[i], "--help") == 0 || std::strcmp(argv[i], "-h") == 0) return true;
-  }
-  return false;
-}
 
 // The derived records of the API's own book-keeping are rtm-stream's to
 // publish: here they go nowhere.
@@ -56,7 +57,7 @@ class Discard final : public rtm::stream::DerivedSink {
 int main(int argc, char** argv) {
   using namespace rtm;
   constexpr unsigned kGroups = services::kApiOptions;
-  if (wants_help(argc, argv)) {
+  if (services::wants_help(argc - 1, argv + 1)) {
     std::printf("%s%s%s", kUsage,
                 services::service_options_help(kGroups, "the dashboard and the REST API (0.0.0.0:8080)").c_str(),
                 services::kKafkaOptionsHelp);
@@ -68,8 +69,18 @@ int main(int argc, char** argv) {
   kafka_defaults.client_id = "rtm-api";
   const auto kafka_options = services::take_kafka_options("rtm-api", rest, args, kafka_defaults);
   if (!kafka_options) return 2;
-  const auto options = services::take_service_options("rtm-api", rest, args, kGroups);
+  auto options = services::take_service_options("rtm-api", rest, args, kGroups);
   if (!options) return 2;
+  std::vector<char*> own = services::split_flags(rest, args, {"--database", "--hot-trades", "--hot-bars"});
+  std::string database;
+  store::HotStoreOptions hot_options;
+  services::OptionReader reader("rtm-api", static_cast<int>(own.size()), own.data());
+  const auto positive = [](std::size_t n) { return n > 0; };
+  if (!reader.read("--database", "RTM_DATABASE", database, [](const std::string&) { return true; }) ||
+      !reader.read("--hot-trades", "RTM_HOT_TRADES", hot_options.max_trades_per_instrument, positive) ||
+      !reader.read("--hot-bars", "RTM_HOT_BARS", hot_options.max_bars_per_series, positive)) {
+    return 2;
+  }
   if (rest > 0) {
     std::fprintf(stderr, "rtm-api: unexpected argument '%s' (see --help)\n", args[0]);
     return 2;
@@ -78,7 +89,9 @@ int main(int argc, char** argv) {
   try {
     kafka::KafkaTransport bus(kafka_options->kafka, kafka_options->topics);
     bus.ensure_topics({msg::kMarketDataChannel, msg::kDerivedChannel}, std::chrono::seconds(30));
-    store::HotStore hot_store;
+    store::HotStore hot_store(hot_options);
+    std::unique_ptr<store::HistoryReader> history;
+    if (!database.empty()) history = std::make_unique<store::HistoryReader>(database);
     common::Metrics metrics;
     services::register_kafka_metrics(metrics, bus.counters());
 
@@ -105,6 +118,7 @@ int main(int argc, char** argv) {
     std::atomic<bool> stopping{false};
     api::ApiServerOptions api_options = options->api;
     api_options.metrics = &metrics;
+    api_options.history = history.get();
     api::ApiServer server(hot_store, bus, api_options,
                           [&] { return !stopping && books.counters().records > 0 && derived.stored() > 0; });
     server.start();

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstdio>
 
 #include "book_json.hpp"
 #include "dashboard_assets.hpp"
@@ -30,6 +31,13 @@ net::HttpResponse csv_response(std::string body) {
   response.content_type = "text/csv; charset=utf-8";
   response.body = std::move(body);
   return response;
+}
+
+// A page that needs the history database while it does not answer: no
+// answer rather than one with a hole in it.
+net::HttpResponse history_unavailable(const store::HistoryUnavailable& error) {
+  std::fprintf(stderr, "rest: %s\n", error.what());
+  return error_response(503, "history_unavailable", "the history database is not answering; try again shortly");
 }
 
 net::HttpResponse bad_parameter(const QueryParams& params) {
@@ -61,7 +69,11 @@ net::HttpResponse error_response(int status, std::string_view code, std::string_
 }
 
 RestApi::RestApi(const store::HotStore& store, std::function<bool()> ready, RestApiOptions options)
-    : store_(store), ready_(std::move(ready)), options_(std::move(options)), metrics_(options_.metrics) {}
+    : store_(store),
+      history_(store, options.history),
+      ready_(std::move(ready)),
+      options_(std::move(options)),
+      metrics_(options_.metrics) {}
 
 bool RestApi::origin_allowed(std::string_view origin) const {
   return std::any_of(options_.cors_origins.begin(), options_.cors_origins.end(),
@@ -243,10 +255,14 @@ net::HttpResponse RestApi::trades(QueryParams& params) const {
   if (from >= to) return error_response(400, "bad_parameter", "'from' must be before 'to'");
 
   // asc: oldest first, paged with next_cursor; desc: the newest, newest first.
-  const std::vector<msg::Trade> trades =
-      order == "asc" ? store_.trades(*instrument, from, to, static_cast<std::size_t>(limit), after)
-                     : store_.latest_trades(*instrument, from, to, static_cast<std::size_t>(limit));
   const std::string name = name_of(*instrument);
+  std::vector<msg::Trade> trades;
+  try {
+    trades = order == "asc" ? history_.trades(*instrument, name, from, to, static_cast<std::size_t>(limit), after)
+                            : history_.latest_trades(*instrument, name, from, to, static_cast<std::size_t>(limit));
+  } catch (const store::HistoryUnavailable& unavailable) {
+    return history_unavailable(unavailable);
+  }
   if (*csv) {
     std::string out = "ts_event,ts_recv,instrument,price,size,side,trade_id,seq\n";
     for (const msg::Trade& t : trades) {
@@ -295,8 +311,13 @@ net::HttpResponse RestApi::bars(QueryParams& params) const {
   if (from >= to) return error_response(400, "bad_parameter", "'from' must be before 'to'");
 
   // The newest `limit` bars of the range: what a chart wants.
-  const std::vector<msg::Bar> bars = store_.bars(series, interval, from, to, static_cast<std::size_t>(limit));
   const std::string name = name_of(series);
+  std::vector<msg::Bar> bars;
+  try {
+    bars = history_.bars(series, name, interval, from, to, static_cast<std::size_t>(limit));
+  } catch (const store::HistoryUnavailable& unavailable) {
+    return history_unavailable(unavailable);
+  }
   if (*csv) {
     std::string out = "start,open,high,low,close,volume,vwap,trades,buy_volume,sell_volume,final,revision\n";
     for (const msg::Bar& b : bars) {

@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "api_keys.hpp"
+#include "history_queries.hpp"
 #include "query_params.hpp"
 #include "rtm/common/metrics.hpp"
 #include "rtm/net/http_server.hpp"
@@ -36,6 +37,9 @@ struct RestApiOptions {
   ApiKeys* keys = nullptr;             // when keys are configured, /v1 needs one (Authorization: Bearer)
   bool protect_metrics = false;        // and /metrics too
   std::vector<std::string> cors_origins;  // allowed cross-origin callers; "*" for any
+  // Where trades and bars older than the hot store holds are read from
+  // (PostgreSQL); none: the hot store only.
+  store::HistoryReader* history = nullptr;
 };
 
 class RestApi {
@@ -66,6 +70,7 @@ class RestApi {
   void observe(std::string_view path, double seconds);
 
   const store::HotStore& store_;
+  HistoryQueries history_;
   std::function<bool()> ready_;
   // 401 or 429 when the route needs a key and the request has none that may go ahead.
   std::optional<net::HttpResponse> refuse_unauthorized(const net::HttpRequest& request, std::string_view path);

@@ -5,6 +5,14 @@
 
 namespace rtm::services {
 
+bool wants_help(int argc, char** argv) {
+  for (int i = 0; i < argc; ++i) {
+    const std::string_view arg = argv[i];
+    if (arg == "--help" || arg == "-h") return true;
+  }
+  return false;
+}
+
 std::vector<std::string> split_list(const std::string& list) {
   std::vector<std::string> items;
   std::stringstream stream(list);

@@ -7,6 +7,10 @@
 
 namespace rtm::services {
 
+// Whether argv[0, argc) asks for --help (or -h): checked before anything
+// else is read, so that help never depends on the other options.
+bool wants_help(int argc, char** argv);
+
 // "a,b,,c" -> {a, b, c}: the lists options take.
 std::vector<std::string> split_list(const std::string& list);
 

@@ -33,18 +33,12 @@ constexpr const char* kUsage =
     "options (each also read from the environment variable shown):\n"
     "  --listen ADDRESS:PORT        RTM_LISTEN           health and metrics (0.0.0.0:9101)\n";
 
-bool wants_help(int argc, char** argv) {
-  for (int i = 1; i < argc; ++i) {
-    if (std::strcmp(argv[i], "--help") == 0 || std::strcmp(argv[i], "-h") == 0) return true;
-  }
-  return false;
-}
 
 }  // namespace
 
 int main(int argc, char** argv) {
   using namespace rtm;
-  if (wants_help(argc, argv)) {
+  if (services::wants_help(argc - 1, argv + 1)) {
     std::printf("%s%s%s", kUsage, services::kKafkaOptionsHelp, ingest::kIngestOptionsHelp);
     return 0;
   }

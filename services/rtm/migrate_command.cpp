@@ -25,11 +25,9 @@ constexpr const char* kUsage =
 }  // namespace
 
 int migrate_command(int argc, char** argv) {
-  for (int i = 0; i < argc; ++i) {
-    if (std::strcmp(argv[i], "--help") == 0 || std::strcmp(argv[i], "-h") == 0) {
-      std::printf("%s", kUsage);
-      return 0;
-    }
+  if (services::wants_help(argc, argv)) {
+    std::printf("%s", kUsage);
+    return 0;
   }
   std::vector<char*> own = services::split_flags(argc, argv, {"--database"});
   if (argc > 0) {

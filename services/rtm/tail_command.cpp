@@ -97,11 +97,9 @@ class TailPrinter final : public msg::RecordHandler {
 }  // namespace
 
 int tail_command(int argc, char** argv) {
-  for (int i = 0; i < argc; ++i) {
-    if (std::strcmp(argv[i], "--help") == 0 || std::strcmp(argv[i], "-h") == 0) {
-      std::printf("%s", kUsage);
-      return 0;
-    }
+  if (services::wants_help(argc, argv)) {
+    std::printf("%s", kUsage);
+    return 0;
   }
   auto kafka_options = services::take_kafka_options("rtm tail", argc, argv);
   if (!kafka_options) return 2;

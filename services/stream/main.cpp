@@ -12,6 +12,7 @@
 #include <exception>
 #include <thread>
 
+#include "atomic_reader.hpp"
 #include "derived_publisher.hpp"
 #include "kafka_cli_options.hpp"
 #include "history_metrics.hpp"
@@ -47,19 +48,13 @@ constexpr const char* kUsage =
     "  --canonical LIST             RTM_CANONICAL        venue symbols to canonical ones\n"
     "                               (binance:BTCUSDT=BTC-USD,...; the definitions' own by default)\n";
 
-bool wants_help(int argc, char** argv) {
-  for (int i = 1; i < argc; ++i) {
-    if (std::strcmp(argv[i], "--help") == 0 || std::strcmp(argv[i], "-h") == 0) return true;
-  }
-  return false;
-}
 
 }  // namespace
 
 int main(int argc, char** argv) {
   using namespace rtm;
   constexpr unsigned kGroups = services::kStreamOptions;
-  if (wants_help(argc, argv)) {
+  if (services::wants_help(argc - 1, argv + 1)) {
     std::printf("%s%s%s", kUsage, services::service_options_help(kGroups, "health and metrics (0.0.0.0:9102)").c_str(),
                 services::kKafkaOptionsHelp);
     return 0;
@@ -135,15 +130,12 @@ int main(int argc, char** argv) {
                   static_cast<unsigned long long>(service.republished()));
     }
     const auto& counters = service.counters();
-    const auto count = [](const std::atomic<std::uint64_t>& value) {
-      return [&value] { return common::Metrics::single(static_cast<double>(value.load())); };
-    };
-    metrics.counter("rtm_stream_records_total", "Records processed", count(counters.records));
+    metrics.counter("rtm_stream_records_total", "Records processed", services::read_atomic(counters.records));
     metrics.counter("rtm_stream_duplicates_total", "Redelivered records dropped by (instrument, sequence)",
-                    count(counters.duplicates));
-    metrics.counter("rtm_stream_undecodable_total", "Records the codec refused", count(counters.undecodable));
+                    services::read_atomic(counters.duplicates));
+    metrics.counter("rtm_stream_undecodable_total", "Records the codec refused", services::read_atomic(counters.undecodable));
     metrics.counter("rtm_stream_journal_errors_total", "Records the journal could not write",
-                    count(counters.journal_errors));
+                    services::read_atomic(counters.journal_errors));
     metrics.counter("rtm_stream_derived_published_total", "Derived records published",
                     [&] { return common::Metrics::single(static_cast<double>(derived_out.published())); });
     metrics.counter("rtm_stream_derived_dropped_total", "Derived records the topic refused for too long",

@@ -134,8 +134,10 @@ class DistributedTest(unittest.TestCase):
     def test_pipeline_through_faults_equals_aggregate(self):
         stream = self.start_stream()
         api_ports = []
-        for _ in range(2):
-            api = self.start([API, "--listen", "127.0.0.1:0"])
+        # The second replica keeps little in memory: the rest of what it
+        # serves comes from PostgreSQL, in the same answers.
+        for extra in ([], ["--database", self.database, "--hot-trades", "200", "--hot-bars", "1"]):
+            api = self.start([API, "--listen", "127.0.0.1:0", *extra])
             api_ports.append(port_from(api, r"listening on port (\d+)"))
         ingest = self.start([INGEST, "--feed", "replay:" + self.capture, "--speed", "5", "--listen", "127.0.0.1:0",
                              "--summary-every", "1000"])
@@ -225,6 +227,28 @@ class DistributedTest(unittest.TestCase):
                 self.assertEqual(comparable(bars[0]), comparable(reference), url)
                 served += 1
             self.assertGreater(served, 20)
+
+        # Paging through one instrument's trades on the replica that keeps 200
+        # in memory reads PostgreSQL, then the hot store, seamlessly: every
+        # trade once, in order.
+        instrument = "coinbase:BTC-USD"
+        expected = sorted({(r["ts_event"], r["seq"]) for r in records
+                           if r["type"] == "trade" and r["instrument"] == instrument})
+        self.assertGreater(len(expected), 1000)
+        paged, cursor = [], None
+        while True:
+            url = f"http://127.0.0.1:{api_ports[1]}/v1/trades?instrument={instrument}&limit=700"
+            with urllib.request.urlopen(url + (f"&cursor={cursor}" if cursor else ""), timeout=10) as response:
+                page = json.load(response)
+            paged += [(t["ts_event"], t["seq"]) for t in page["trades"]]
+            cursor = page["next_cursor"]
+            if cursor is None:
+                break
+        self.assertEqual(paged, expected)
+        with urllib.request.urlopen(f"http://127.0.0.1:{api_ports[1]}/v1/trades?instrument={instrument}"
+                                    f"&order=desc&limit=1000", timeout=10) as response:
+            newest = [(t["ts_event"], t["seq"]) for t in json.load(response)["trades"]]
+        self.assertEqual(newest, expected[::-1][:1000])
 
         # An independent client reads both topics, keyed by instrument.
         for topic in ("rtm.md.v1", "rtm.derived.v1"):

@@ -111,16 +111,20 @@ void HistorySpool::drop_oldest_locked() {
   Batch& oldest = sealed_.front();
   counters_.dropped.fetch_add(oldest.rows, std::memory_order_relaxed);
   std::fprintf(stderr, "history: the spool is full; %zu rows dropped\n", oldest.rows);
-  if (oldest.file.empty()) {
-    memory_bytes_ -= oldest.text.size();
-    account(-static_cast<std::int64_t>(oldest.text.size()), 0);
+  release_locked(oldest);
+  sealed_.pop_front();
+}
+
+void HistorySpool::release_locked(const Batch& batch) {
+  if (batch.file.empty()) {
+    memory_bytes_ -= batch.text.size();
+    account(-static_cast<std::int64_t>(batch.text.size()), 0);
   } else {
-    const auto bytes = static_cast<std::int64_t>(std::filesystem::file_size(oldest.file));
+    const auto bytes = static_cast<std::int64_t>(std::filesystem::file_size(batch.file));
     disk_bytes_ -= static_cast<std::size_t>(bytes);
     account(0, -bytes);
-    std::filesystem::remove(oldest.file);
+    std::filesystem::remove(batch.file);
   }
-  sealed_.pop_front();
 }
 
 std::optional<HistorySpool::Batch> HistorySpool::take() {
@@ -142,15 +146,7 @@ void HistorySpool::give_back(Batch batch) {
 
 void HistorySpool::done(const Batch& batch) {
   std::lock_guard lock(mutex_);
-  if (batch.file.empty()) {
-    memory_bytes_ -= batch.text.size();
-    account(-static_cast<std::int64_t>(batch.text.size()), 0);
-  } else {
-    const auto bytes = static_cast<std::int64_t>(std::filesystem::file_size(batch.file));
-    disk_bytes_ -= static_cast<std::size_t>(bytes);
-    account(0, -bytes);
-    std::filesystem::remove(batch.file);
-  }
+  release_locked(batch);
 }
 
 void HistorySpool::spill_all() {

@@ -48,6 +48,8 @@ class HistorySpool {
   void seal_locked();
   void spill_locked(Batch& batch);
   void drop_oldest_locked();
+  // Gives back the memory or the file a batch took.
+  void release_locked(const Batch& batch);
   void account(std::int64_t memory_delta, std::int64_t disk_delta);
 
   const HistoryWriterOptions& options_;

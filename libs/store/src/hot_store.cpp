@@ -164,6 +164,21 @@ std::vector<msg::Bar> HotStore::bars(msg::InstrumentId instrument, std::int64_t 
   return out;
 }
 
+std::optional<TradePosition> HotStore::oldest_trade(msg::InstrumentId instrument) const {
+  std::shared_lock lock(mutex_);
+  const auto found = trades_.find(instrument);
+  if (found == trades_.end() || found->second.series.empty()) return std::nullopt;
+  const StoredTrade& oldest = found->second.series.front();
+  return TradePosition{oldest.ts_event, oldest.sequence};
+}
+
+std::optional<std::int64_t> HotStore::oldest_bar_start(msg::InstrumentId series, std::int64_t interval_ns) const {
+  std::shared_lock lock(mutex_);
+  const auto found = bars_.find({series, interval_ns});
+  if (found == bars_.end() || found->second.empty()) return std::nullopt;
+  return found->second.begin()->first;
+}
+
 std::optional<BookTop> HotStore::book(msg::InstrumentId instrument, std::size_t depth) const {
   std::shared_lock lock(mutex_);
   const auto found = books_.find(instrument);

@@ -97,6 +97,10 @@ class HotStore {
   // The newest `limit` trades in [from, to), newest first: a tape.
   [[nodiscard]] std::vector<msg::Trade> latest_trades(msg::InstrumentId instrument, std::int64_t from, std::int64_t to,
                                                       std::size_t limit) const;
+  // The oldest trade held for the instrument, and the oldest bar start of a
+  // series and interval: what is older is only in the history database.
+  [[nodiscard]] std::optional<TradePosition> oldest_trade(msg::InstrumentId instrument) const;
+  [[nodiscard]] std::optional<std::int64_t> oldest_bar_start(msg::InstrumentId series, std::int64_t interval_ns) const;
   // The newest `limit` bars starting in [from, to), oldest first.
   [[nodiscard]] std::vector<msg::Bar> bars(msg::InstrumentId instrument, std::int64_t interval_ns, std::int64_t from,
                                            std::int64_t to, std::size_t limit) const;
