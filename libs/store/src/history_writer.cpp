@@ -3,6 +3,8 @@
 #include <pqxx/pqxx>
 
 #include <algorithm>
+#include <array>
+#include <charconv>
 #include <atomic>
 #include <limits>
 #include <condition_variable>
@@ -25,9 +27,12 @@ constexpr std::int64_t kDayNs = 86'400'000'000'000;
 constexpr const char* kTradeColumns[] = {"ts_event", "instrument", "instrument_id", "seq", "price",
                                          "size",     "side",       "trade_id",      "ts_recv"};
 
-// A batch's lines, split by table; each row its fields (the letter cut).
+// A batch's lines, split by table (the letter cut). Trades, by far the
+// most, stay views of their lines, split into fields only as they are
+// copied; bars and alerts are split at once.
 struct BatchRows {
-  std::vector<std::vector<std::string>> trades, bars, alerts;
+  std::vector<std::string_view> trades;
+  std::vector<std::vector<std::string>> bars, alerts;
   std::size_t malformed = 0;  // lines of a damaged spool file
 };
 
@@ -42,17 +47,24 @@ BatchRows split(const std::string& text) {
     const std::string_view line(text.data() + start, end - start);
     start = end + 1;
     if (line.size() < 2) continue;
+    const std::string_view row = line.substr(2);
+    if (line[0] == detail::kTradeRow) {
+      if (static_cast<std::size_t>(std::count(row.begin(), row.end(), '\t')) == kTradeFields - 1) {
+        rows.trades.push_back(row);
+      } else {
+        ++rows.malformed;
+      }
+      continue;
+    }
     std::vector<std::string> fields;
-    std::size_t from = 2;
-    while (from <= line.size()) {
-      std::size_t tab = line.find('\t', from);
-      if (tab == std::string_view::npos) tab = line.size();
-      fields.emplace_back(line.substr(from, tab - from));
+    std::size_t from = 0;
+    while (from <= row.size()) {
+      std::size_t tab = row.find('\t', from);
+      if (tab == std::string_view::npos) tab = row.size();
+      fields.emplace_back(row.substr(from, tab - from));
       from = tab + 1;
     }
-    if (line[0] == detail::kTradeRow && fields.size() == kTradeFields) {
-      rows.trades.push_back(std::move(fields));
-    } else if (line[0] == detail::kBarRow && fields.size() == kBarFields) {
+    if (line[0] == detail::kBarRow && fields.size() == kBarFields) {
       rows.bars.push_back(std::move(fields));
     } else if (line[0] == detail::kAlertRow && fields.size() == kAlertFields) {
       rows.alerts.push_back(std::move(fields));
@@ -230,7 +242,7 @@ struct HistoryWriter::Impl {
   // COPY straight into trades; if some rows are there already (a batch
   // written again after its commit was lost), through a staging table
   // whose rows are added only where absent.
-  void write_trades(pqxx::work& transaction, const std::vector<std::vector<std::string>>& trades) {
+  void write_trades(pqxx::work& transaction, const std::vector<std::string_view>& trades) {
     ensure_partitions(transaction, trades);
     try {
       pqxx::subtransaction direct(transaction, "copy trades");
@@ -246,21 +258,33 @@ struct HistoryWriter::Impl {
   }
 
   static void copy(pqxx::transaction_base& transaction, const std::string& table,
-                   const std::vector<std::vector<std::string>>& rows) {
+                   const std::vector<std::string_view>& rows) {
     pqxx::stream_to stream(transaction, table, std::begin(kTradeColumns), std::end(kTradeColumns));
-    for (const auto& row : rows) {
-      stream << std::tie(row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7], row[8]);
+    // The fields of each row in turn, in strings that keep their capacity.
+    std::array<std::string, kTradeFields> f;
+    for (const std::string_view row : rows) {
+      std::size_t from = 0;
+      for (std::string& field : f) {
+        const std::size_t tab = std::min(row.find('\t', from), row.size());
+        field.assign(row.data() + from, tab - from);
+        from = tab + 1;
+      }
+      stream << std::tie(f[0], f[1], f[2], f[3], f[4], f[5], f[6], f[7], f[8]);
     }
     stream.complete();
   }
 
-  void ensure_partitions(pqxx::work& transaction, const std::vector<std::vector<std::string>>& trades) {
+  void ensure_partitions(pqxx::work& transaction, const std::vector<std::string_view>& trades) {
     std::set<std::int64_t> days;
-    for (const auto& trade : trades) days.insert(day_of(std::stoll(trade[0])));
+    for (const std::string_view trade : trades) {
+      std::int64_t ts_event = 0;
+      std::from_chars(trade.data(), trade.data() + trade.size(), ts_event);  // the first field
+      days.insert(day_of(ts_event));
+    }
     for (const std::int64_t day : days) {
       if (days_with_partitions.count(day) != 0) continue;
-      transaction.exec("SELECT rtm_create_trade_partitions(" + transaction.quote(utc_date(day)) + "::date, " +
-                       std::to_string(options.partition_days_ahead + 1) + ")");
+      transaction.exec_params("SELECT rtm_create_trade_partitions($1::date, $2)", utc_date(day),
+                              options.partition_days_ahead + 1);
       for (int ahead = 0; ahead <= options.partition_days_ahead; ++ahead) days_with_partitions.insert(day + ahead * kDayNs);
     }
   }
