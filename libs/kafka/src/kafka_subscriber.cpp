@@ -32,6 +32,7 @@ struct KafkaSubscriber::Impl {
     const char* reset = start.start == msg::StartFrom::kEarliest ? "earliest" : "latest";
     detail::set(conf.get(), "auto.offset.reset", reset);
     detail::set(conf.get(), "enable.partition.eof", in_group ? "false" : "true");
+    detail::set(conf.get(), "fetch.wait.max.ms", std::to_string(options.fetch_wait_ms));
     if (in_group) {
       detail::set(conf.get(), "group.id", options.group_id);
       // Offsets are stored by poll() after the handler has returned, and

@@ -33,6 +33,10 @@ struct KafkaOptions {
   // one, a subscriber reads every partition itself and commits nothing (an
   // API replica, `rtm tail`).
   std::string group_id;
+  // How long a broker may hold a fetch that has found nothing yet (Kafka's
+  // default is 500 ms, which a market-data reader would pay in latency
+  // whenever its partitions are quiet for a moment).
+  int fetch_wait_ms = 10;
 
   // Topics, created at start-up when missing.
   int partitions = 6;
