@@ -154,6 +154,9 @@ int main(int argc, char** argv) {
                                                   std::fflush(stdout);
                                                 });
     kafka::KafkaSubscriber& consumer = *subscriber;
+    // A record's offset is committed only once it is in the journal's file:
+    // a kill after the commit finds it there on restart.
+    consumer.set_before_commit([&service] { service.flush_journal(); });
     auto thread = std::make_unique<msg::SubscriptionThread>(std::move(subscriber), service);
     std::printf("rtm-stream %s: group %s reading %s, writing %s on %s; health and metrics on port %u\n", RTM_VERSION,
                 kafka_options->kafka.group_id.c_str(), bus.topic_of(msg::kMarketDataChannel).c_str(),

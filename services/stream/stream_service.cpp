@@ -198,6 +198,12 @@ void StreamService::on_record(std::span<const std::byte> record) {
   }
 }
 
+bool StreamService::flush_journal() {
+  if (journal_ == nullptr || journal_->flush()) return true;
+  ++counters_.journal_errors;
+  return false;
+}
+
 void StreamService::write_checkpoint() {
   if (checkpoint_ && outputs_acknowledged().covers(outputs_sent())) checkpoint_->write(last_sequence_);
 }

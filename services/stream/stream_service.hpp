@@ -80,6 +80,9 @@ class StreamService final : public msg::RecordHandler {
   store::RecoveryReport recover();
 
   void on_record(std::span<const std::byte> record) override;
+  // Writes what the journal has buffered (no fsync): before the transport
+  // commits the records handled so far. False when the write failed.
+  bool flush_journal();
   // Writes the checkpoint now: at a clean stop, on the thread that read the
   // bus, after what was sent to `out` has been acknowledged (flushed).
   void write_checkpoint();

@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <stdexcept>
 #include <thread>
+#include <utility>
+#include <vector>
 
 #include "client_handles.hpp"
 
@@ -21,6 +23,10 @@ struct KafkaSubscriber::Impl {
   int partitions = 0;
   std::vector<bool> at_end;
   std::chrono::steady_clock::time_point next_lag_update{};
+  std::function<void()> before_commit;
+  // The last record handled per partition in the current poll: its offset
+  // is stored once the poll's records are durable.
+  std::vector<std::pair<std::int32_t, std::int64_t>> handled;
 
   Impl(const KafkaOptions& options, std::string topic_name, msg::SubscribeOptions start, KafkaCounters& counters_in,
        RebalanceListener listener_in)
@@ -113,6 +119,32 @@ struct KafkaSubscriber::Impl {
     if (self.listener) self.listener(event);
   }
 
+  void note_handled(std::int32_t partition, std::int64_t offset) {
+    for (auto& [known, last] : handled) {
+      if (known == partition) {
+        last = offset;
+        return;
+      }
+    }
+    handled.emplace_back(partition, offset);
+  }
+
+  // Only now may the records' offsets be committed: next is the one after.
+  void store_handled() {
+    if (before_commit) before_commit();
+    detail::PartitionList list(rd_kafka_topic_partition_list_new(static_cast<int>(handled.size())));
+    for (const auto& [partition, offset] : handled) {
+      rd_kafka_topic_partition_list_add(list.get(), topic.c_str(), partition)->offset = offset + 1;
+    }
+    handled.clear();
+    if (const rd_kafka_resp_err_t error = rd_kafka_offsets_store(client.get(), list.get())) {
+      // A partition revoked meanwhile: its next owner reads those records again.
+      if (counters.consume_errors.fetch_add(1, std::memory_order_relaxed) < 10) {
+        std::fprintf(stderr, "kafka: storing offsets of %s: %s\n", topic.c_str(), rd_kafka_err2str(error));
+      }
+    }
+  }
+
   void mark_end(int partition, bool end) {
     if (partition >= 0 && partition < partitions) at_end[static_cast<std::size_t>(partition)] = end;
   }
@@ -167,9 +199,9 @@ std::size_t KafkaSubscriber::poll(msg::RecordHandler& handler, std::size_t limit
     handler.on_record({static_cast<const std::byte*>(message->payload), message->len});
     ++delivered;
     impl.counters.consumed.fetch_add(1, std::memory_order_relaxed);
-    // Only now may the record's offset be committed.
-    if (impl.in_group) rd_kafka_offset_store(message->rkt, message->partition, message->offset);
+    if (impl.in_group) impl.note_handled(message->partition, message->offset);
   }
+  if (!impl.handled.empty()) impl.store_handled();
   impl.update_lag();
   return delivered;
 }
@@ -178,6 +210,8 @@ bool KafkaSubscriber::caught_up() const noexcept {
   const auto& at_end = impl_->at_end;
   return !at_end.empty() && std::find(at_end.begin(), at_end.end(), false) == at_end.end();
 }
+
+void KafkaSubscriber::set_before_commit(std::function<void()> hook) { impl_->before_commit = std::move(hook); }
 
 bool KafkaSubscriber::commit() {
   const rd_kafka_resp_err_t error = rd_kafka_commit(impl_->client.get(), nullptr, 0);

@@ -87,6 +87,11 @@ bool JournalWriter::sync() {
   return true;
 }
 
+bool JournalWriter::flush() {
+  if (fd_ < 0) return buffer_.empty();
+  return buffer_.empty() || write_buffer();
+}
+
 bool JournalWriter::append(std::span<const std::byte> record) {
   if (fd_ < 0 && !open_segment()) return false;
   if (record.size() > detail::kMaxRecordBytes) {

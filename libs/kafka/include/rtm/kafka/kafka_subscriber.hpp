@@ -25,11 +25,12 @@ using RebalanceListener = std::function<void(const RebalanceEvent&)>;
 
 // A channel's reader on a Kafka topic.
 //
-// With options.group_id: a member of that consumer group. An offset is stored
-// for commit only after the handler returned for its record, so a restart or
-// a rebalance redelivers what was not processed, never skips it (at least
-// once; the stream service's deduplication by instrument and sequence makes
-// it effectively once).
+// With options.group_id: a member of that consumer group. Offsets are stored
+// for commit at the end of each poll, after the handler returned for the
+// records and after the before-commit hook (set_before_commit) ran, so a
+// restart or a rebalance redelivers what was not processed, never skips it
+// (at least once; the stream service's deduplication by instrument and
+// sequence makes it effectively once).
 //
 // Without: it reads every partition of the topic from the start or the end,
 // commits nothing, and knows when it has caught up (an API replica, `rtm tail`).
@@ -52,6 +53,10 @@ class KafkaSubscriber final : public msg::Subscriber {
   [[nodiscard]] bool caught_up() const noexcept;
   // Commits stored offsets now (group members); false when the commit failed.
   bool commit();
+  // Called on the polling thread before the offsets of the records a poll
+  // handled are stored for commit: what makes those records durable (the
+  // stream service's journal write) goes here. Set before the first poll.
+  void set_before_commit(std::function<void()> hook);
 
  private:
   struct Impl;

@@ -62,6 +62,9 @@ class JournalWriter {
   bool append(std::span<const std::byte> record);
   // Writes what is buffered and fsyncs it.
   bool sync();
+  // Writes what is buffered, without fsync: enough for it to survive the
+  // process being killed (not the machine losing power).
+  bool flush();
 
   [[nodiscard]] std::uint64_t next_record() const noexcept { return next_record_; }
   [[nodiscard]] const JournalCounters& counters() const noexcept { return counters_; }
