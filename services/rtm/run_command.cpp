@@ -103,7 +103,13 @@ int run_command(int argc, char** argv) {
   msg::SubscriptionThread stream_thread(
       bus.make_subscriber(msg::kMarketDataChannel, {.start = msg::StartFrom::kEarliest}), stream_service);
   const auto publisher = bus.make_publisher(msg::kMarketDataChannel);
-  feeds::PublishingSink publishing(*publisher);
+  // A live venue cannot be paused, so ingest waits only briefly for a reader
+  // behind it before it drops (and counts) a record. The synthetic market and
+  // a replay can be paused for as long as the reader needs: on a busy machine
+  // a journal write can hold the stream side up far longer than 100 ms.
+  const bool pausable_feed = options->feed != "live";
+  feeds::PublishingSink publishing(*publisher, pausable_feed ? std::chrono::milliseconds(30'000)
+                                                             : std::chrono::milliseconds(100));
   ingest::IngestRunner runner(*options, publishing);
   RunMetrics run_metrics(metrics, publishing, stream_service, hot_store);
   runner.set_counters_tap([&](const feeds::VenueSet& venues) { run_metrics.take(venues); });
