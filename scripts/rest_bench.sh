@@ -10,7 +10,7 @@ build=${1:-build/bench}
 command -v wrk >/dev/null || { echo "rest_bench: wrk is not installed (apt-get install wrk)" >&2; exit 2; }
 server=$build/benchmarks/bin/rtm_api_rest_bench_server
 exec 3< <(tail -f /dev/null)  # the server's standard input: it serves until this closes
-coproc SERVER { "$server" <&3; }
+coproc SERVER { exec "$server" <&3; }
 read -r port bytes <&"${SERVER[0]}"
 trap 'kill "$SERVER_PID" 2>/dev/null || true' EXIT
 query="/v1/bars?symbol=BTC-USD&interval=1m&limit=100"

@@ -39,6 +39,52 @@ boost::json::object bar_json(const msg::Bar& bar, const std::string& name, boost
   return out;
 }
 
+void write_bar(JsonWriter& out, const msg::Bar& bar, std::string_view name) {
+  // The fields of bar_json, in its order.
+  out.begin_object();
+  out.key("type");
+  out.string("bar");
+  if (bar.header.venue == msg::Venue::kComposite) {
+    out.key("symbol");
+  } else {
+    out.key("instrument");
+  }
+  out.string(name);
+  out.key("interval");
+  out.string(duration_of(bar.interval_ns));
+  out.key("start");
+  out.integer(bar.start_ns);
+  const auto price = [&](JsonWriter::Key key, std::int64_t value) {
+    out.key(key);
+    out.decimal(value, bar.price_scale);
+  };
+  const auto size = [&](JsonWriter::Key key, std::int64_t value) {
+    out.key(key);
+    out.decimal(value, bar.size_scale);
+  };
+  price("open", bar.open);
+  price("high", bar.high);
+  price("low", bar.low);
+  price("close", bar.close);
+  size("volume", bar.volume);
+  price("vwap", bar.vwap);
+  out.key("trades");
+  out.unsigned_integer(bar.trade_count);
+  size("buy_volume", bar.buy_volume);
+  size("sell_volume", bar.sell_volume);
+  out.key("final");
+  out.boolean((bar.header.flags & msg::flags::kFinal) != 0);
+  out.key("revision");
+  out.unsigned_integer(bar.revision);
+  out.key("seq");
+  out.unsigned_integer(bar.header.sequence);
+  out.key("ts_event");
+  out.integer(bar.header.ts_event);
+  out.key("ts_recv");
+  out.integer(bar.header.ts_recv);
+  out.end_object();
+}
+
 namespace {
 
 const char* condition_text(msg::NbboCondition condition) {

@@ -225,36 +225,56 @@ DecimalResult rescale(Decimal value, std::uint8_t scale) noexcept {
   return {{value.mantissa / divisor, scale}, DecimalError::kOk};
 }
 
+namespace {
+
+// "00" to "99": two digits per division, as std::to_chars does.
+constexpr std::array<char, 200> kDigitPairs = [] {
+  std::array<char, 200> pairs{};
+  for (std::size_t i = 0; i < 100; ++i) {
+    pairs[2 * i] = static_cast<char>('0' + i / 10);
+    pairs[2 * i + 1] = static_cast<char>('0' + i % 10);
+  }
+  return pairs;
+}();
+
+}  // namespace
+
 std::size_t format_decimal(Decimal value, char* out) noexcept {
   if (value.scale > kMaxDecimalScale) return 0;  // not a valid Decimal; nothing fits the buffer
   const bool negative = value.mantissa < 0;
-  const std::uint64_t magnitude =
+  std::uint64_t rest =
       negative ? ~static_cast<std::uint64_t>(value.mantissa) + 1 : static_cast<std::uint64_t>(value.mantissa);
-  char digits[20];
-  auto* const digits_end = std::to_chars(digits, digits + sizeof(digits), magnitude).ptr;
-  const auto count = static_cast<std::size_t>(digits_end - digits);
-  const std::size_t scale = value.scale;
-
-  char* cursor = out;
-  if (negative) *cursor++ = '-';
-  if (scale == 0) {
-    std::memcpy(cursor, digits, count);
-    cursor += count;
-  } else if (count > scale) {
-    std::memcpy(cursor, digits, count - scale);
-    cursor += count - scale;
-    *cursor++ = '.';
-    std::memcpy(cursor, digits + count - scale, scale);
-    cursor += scale;
-  } else {
-    *cursor++ = '0';
-    *cursor++ = '.';
-    std::memset(cursor, '0', scale - count);
-    cursor += scale - count;
-    std::memcpy(cursor, digits, count);
-    cursor += count;
+  // Written backwards in one pass, from the last fraction digit: prices and
+  // sizes are formatted for every bar and trade an API page returns.
+  char text[kMaxDecimalChars];
+  char* const end = text + sizeof(text);
+  char* cursor = end;
+  const auto pair = [&](std::uint64_t two_digits) {
+    cursor -= 2;
+    std::memcpy(cursor, kDigitPairs.data() + 2 * two_digits, 2);
+  };
+  // The fraction: exactly `scale` digits, zeros where the mantissa runs out.
+  std::size_t fraction = value.scale;
+  for (; fraction >= 2; fraction -= 2) {
+    pair(rest % 100);
+    rest /= 100;
   }
-  return static_cast<std::size_t>(cursor - out);
+  if (fraction == 1) {
+    *--cursor = static_cast<char>('0' + rest % 10);
+    rest /= 10;
+  }
+  if (value.scale > 0) *--cursor = '.';
+  // The integer part: at least one digit.
+  for (; rest >= 100; rest /= 100) pair(rest % 100);
+  if (rest >= 10) {
+    pair(rest);
+  } else {
+    *--cursor = static_cast<char>('0' + rest);
+  }
+  if (negative) *--cursor = '-';
+  const auto size = static_cast<std::size_t>(end - cursor);
+  std::memcpy(out, cursor, size);
+  return size;
 }
 
 std::string to_string(Decimal value) {

@@ -139,14 +139,16 @@ struct HttpServer::Impl : std::enable_shared_from_this<Impl> {
     streams.erase(registered);
   }
 
-  static awaitable<void> write(beast::tcp_stream& stream, const HttpResponse& ours, unsigned version, bool keep_alive,
+  // Takes the response's body rather than copying it: a page of history can
+  // be tens of kilobytes.
+  static awaitable<void> write(beast::tcp_stream& stream, HttpResponse& ours, unsigned version, bool keep_alive,
                                error_code& ec) {
     http::response<http::string_body> response{static_cast<http::status>(ours.status), version};
     response.set(http::field::server, "rtm");
     response.set(http::field::content_type, ours.content_type);
     for (const auto& [name, value] : ours.headers) response.set(name, value);
     response.keep_alive(keep_alive);
-    response.body() = ours.body;
+    response.body() = std::move(ours.body);
     response.prepare_payload();
     co_await http::async_write(stream, response, asio::redirect_error(kAwait, ec));
   }
