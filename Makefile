@@ -57,7 +57,8 @@ bench: deps
 	cmake --preset bench >/dev/null
 	cmake --build --preset bench
 	scripts/with-postgres.sh python3 scripts/bench_summary.py --build-dir build/bench --out build/bench/summary.json || status=$$?; \
-	  scripts/install-deps.sh bench && scripts/rest_bench.sh build/bench; exit $${status:-0}
+	  scripts/install-deps.sh bench && scripts/rest_bench.sh build/bench && \
+	  build/bench/benchmarks/bin/rtm_api_fanout_bench --summary build/bench/summary.json; exit $${status:-0}
 
 lint: deps
 	@scripts/install-deps.sh lint

@@ -27,7 +27,7 @@ build_packages=(
   # metrics: the client library, and promtool to check what it serves
   prometheus-cpp-dev prometheus
   # competitors measured beside rtm in the benchmarks
-  libflatbuffers-dev flatbuffers-compiler libreaderwriterqueue-dev rapidjson-dev
+  libflatbuffers-dev flatbuffers-compiler libreaderwriterqueue-dev rapidjson-dev libwebsocketpp-dev
 )
 lint_packages=(clang-format clang-tidy)
 browser_packages=(chromium nodejs)
