@@ -26,12 +26,25 @@ constexpr auto kAwait = asio::use_awaitable;
 // our close frame before it is cut.
 constexpr auto kCloseGrace = std::chrono::seconds(10);
 
+// The idle writer's completion handler, kept until there is work (move-only,
+// so not a std::function).
+struct ParkedWriter {
+  virtual ~ParkedWriter() = default;
+  virtual void resume() = 0;
+};
+template <class Handler>
+struct Parked final : ParkedWriter {
+  explicit Parked(Handler h) : handler(std::move(h)) {}
+  void resume() override { std::move(handler)(); }
+  Handler handler;
+};
+
 // The state one connection's reader and writer share, on the loop's thread.
 struct Connection : std::enable_shared_from_this<Connection> {
   Connection(beast::tcp_stream stream, const asio::any_io_executor& loop_executor)
-      : ws(std::move(stream)), wake(loop_executor), executor(loop_executor) {}
+      : ws(std::move(stream)), executor(loop_executor) {}
 
-  // Writes what the application has queued, waiting on `wake` when nothing
+  // Writes what the application has queued, waiting for wake() when nothing
   // is; ends with a close frame when asked to close.
   awaitable<void> write_loop() {
     const auto self = shared_from_this();
@@ -49,8 +62,7 @@ struct Connection : std::enable_shared_from_this<Connection> {
         break;
       }
       if (!message) {
-        wake.expires_at(asio::steady_timer::time_point::max());
-        co_await wake.async_wait(asio::redirect_error(kAwait, ec));  // cancelled by notify() or close()
+        co_await idle();
         continue;
       }
       ws.text(true);
@@ -59,12 +71,26 @@ struct Connection : std::enable_shared_from_this<Connection> {
     }
   }
 
+  // Suspends the writer until wake(). A parked completion handler rather
+  // than a timer: a fan-out wakes thousands of writers per message, and a
+  // timer's arming and cancelling cost more than the write itself.
+  awaitable<void> idle() {
+    co_await asio::async_initiate<decltype(kAwait), void()>(
+        [this](auto handler) { parked = std::make_unique<Parked<decltype(handler)>>(std::move(handler)); }, kAwait);
+  }
+  // On the loop's thread: resumes an idle writer, there and then.
+  void wake() {
+    if (!parked) return;
+    const std::unique_ptr<ParkedWriter> writer = std::move(parked);
+    writer->resume();
+  }
+
   void request_close(std::uint16_t code, std::string reason) {
     if (closing || ended) return;
     closing = true;
     close_code_ = code;
     close_text_ = std::move(reason);
-    wake.cancel();
+    wake();
     // A peer that reads nothing cannot take the close frame: cut it after a grace.
     auto timer = std::make_shared<asio::steady_timer>(executor, kCloseGrace);
     timer->async_wait([self = shared_from_this(), timer](error_code) {
@@ -75,7 +101,7 @@ struct Connection : std::enable_shared_from_this<Connection> {
   }
 
   websocket::stream<beast::tcp_stream> ws;
-  asio::steady_timer wake;
+  std::unique_ptr<ParkedWriter> parked;  // the writer, while it is idle
   asio::any_io_executor executor;
   std::shared_ptr<WebSocketHandler> client;
   bool closing = false;
@@ -93,7 +119,7 @@ class Peer final : public WebSocketPeer {
 
   void notify() override {
     asio::post(executor_, [weak = connection_] {
-      if (const auto connection = weak.lock(); connection && !connection->ended) connection->wake.cancel();
+      if (const auto connection = weak.lock(); connection && !connection->ended) connection->wake();
     });
   }
   void close(std::uint16_t code, std::string reason) override {
@@ -114,6 +140,13 @@ awaitable<void> run_websocket(beast::tcp_stream stream, http::request<http::stri
                               std::list<beast::tcp_stream*>& open_sockets, HttpServerCounters& counters) {
   const asio::any_io_executor executor = stream.get_executor();
   auto connection = std::make_shared<Connection>(std::move(stream), executor);
+  // An idle writer's handler holds the connection, which holds the handler:
+  // if this coroutine is destroyed unfinished (its loop torn down), the
+  // handler goes with it, and the writer's frame with the handler.
+  struct ReleaseIdleWriter {
+    Connection& connection;
+    ~ReleaseIdleWriter() { connection.parked.reset(); }
+  } release_idle_writer{*connection};
   websocket::stream<beast::tcp_stream>& ws = connection->ws;
   const auto registered = open_sockets.insert(open_sockets.end(), &beast::get_lowest_layer(ws));
   beast::get_lowest_layer(ws).expires_never();  // the websocket's own timeouts from here on
@@ -159,7 +192,7 @@ awaitable<void> run_websocket(beast::tcp_stream stream, http::request<http::stri
     --counters.websockets_open;
   }
   connection->ended = true;
-  connection->wake.cancel();
+  connection->wake();
   open_sockets.erase(registered);
   connection->client->on_close();
   connection->client.reset();  // the application's side may hold the peer: no cycle past here
