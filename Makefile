@@ -37,6 +37,7 @@ test: test-tsan test-fuzz test-asan
 
 test-asan: deps
 	scripts/install-deps.sh browser
+	scripts/install-deps.sh k8s
 	cmake --preset debug >/dev/null
 	cmake --build --preset debug
 	ctest --preset debug

@@ -7,6 +7,8 @@
 #   scripts/install-deps.sh lint       clang-format and clang-tidy
 #   scripts/install-deps.sh browser    Chromium, and playwright-core (npm) in build/npm, for the dashboard's test
 #   scripts/install-deps.sh bench      wrk, for the REST benchmark
+#   scripts/install-deps.sh k8s        kubectl, and kubernetes-models and yaml (npm) in build/npm-k8s,
+#                                      to render and validate the Kubernetes manifests
 #   scripts/install-deps.sh --list     print the build list, install nothing
 #
 # Idempotent and quiet when everything is present: it asks dpkg first and only
@@ -32,6 +34,12 @@ build_packages=(
 lint_packages=(clang-format clang-tidy)
 browser_packages=(chromium nodejs)
 bench_packages=(wrk)
+# kubectl from Debian unless one is on the PATH already (another vendor's
+# package may own /usr/bin/kubectl).
+k8s_packages=()
+command -v kubectl >/dev/null || k8s_packages=(kubernetes-client)
+kubernetes_models_version=4.5.1
+yaml_version=2.9.1
 # The version the dashboard test was written against; npm's registry is the
 # one other source of packages these machines reach.
 playwright_version=1.65.1
@@ -42,8 +50,9 @@ case "$group" in
   lint) wanted=("${lint_packages[@]}") ;;
   browser) wanted=("${browser_packages[@]}") ;;
   bench) wanted=("${bench_packages[@]}") ;;
+  k8s) wanted=("${k8s_packages[@]}") ;;
   --list) printf '%s\n' "${build_packages[@]}"; exit 0 ;;
-  *) echo "usage: $0 [build|lint|browser|bench|--list]" >&2; exit 2 ;;
+  *) echo "usage: $0 [build|lint|browser|bench|k8s|--list]" >&2; exit 2 ;;
 esac
 
 missing=()
@@ -73,5 +82,16 @@ if [ "$group" = browser ]; then
     mkdir -p "$npm_dir"
     npm install --prefix "$npm_dir" --no-audit --no-fund --no-save --loglevel=error \
       "playwright-core@$playwright_version" >/dev/null
+  fi
+fi
+
+if [ "$group" = k8s ]; then
+  npm_dir="$(cd "$(dirname "$0")/.." && pwd)/build/npm-k8s"
+  installed=$(node -p "require('$npm_dir/node_modules/kubernetes-models/package.json').version" 2>/dev/null || true)
+  if [ "$installed" != "$kubernetes_models_version" ]; then
+    echo "install-deps: installing kubernetes-models $kubernetes_models_version and yaml $yaml_version in $npm_dir"
+    mkdir -p "$npm_dir"
+    npm install --prefix "$npm_dir" --no-audit --no-fund --no-save --loglevel=error \
+      "kubernetes-models@$kubernetes_models_version" "yaml@$yaml_version" >/dev/null
   fi
 fi
