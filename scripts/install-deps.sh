@@ -4,6 +4,7 @@
 # lives here and only here.
 #
 #   scripts/install-deps.sh            build + test + benchmark dependencies
+#   scripts/install-deps.sh release    only what a release build needs (the images' builder stage)
 #   scripts/install-deps.sh lint       clang-format and clang-tidy
 #   scripts/install-deps.sh browser    Chromium, and playwright-core (npm) in build/npm, for the dashboard's test
 #   scripts/install-deps.sh bench      wrk, for the REST benchmark
@@ -15,19 +16,23 @@
 # runs apt-get for what is missing.
 set -euo pipefail
 
-build_packages=(
+release_packages=(
   # toolchain
   g++ cmake ninja-build ccache pkg-config make python3
   # libraries (Boost 1.81 is packaged beside the default 1.74; rtm uses 1.81)
   libboost1.81-dev libboost-json1.81-dev libsimdjson-dev libssl-dev ca-certificates librdkafka-dev libpqxx-dev
+  prometheus-cpp-dev
+)
+build_packages=(
+  "${release_packages[@]}"
   # tests and benchmarks (clang and its runtime for the libFuzzer targets)
   libgtest-dev libgmock-dev libbenchmark-dev clang libclang-rt-14-dev
   # independent clients in the integration tests
   python3-websockets curl kcat
   # PostgreSQL, started by the test harness for the history tests
   postgresql
-  # metrics: the client library, and promtool to check what it serves
-  prometheus-cpp-dev prometheus
+  # promtool, to check what /metrics serves
+  prometheus
   # competitors measured beside rtm in the benchmarks
   libflatbuffers-dev flatbuffers-compiler libreaderwriterqueue-dev rapidjson-dev libwebsocketpp-dev
 )
@@ -47,12 +52,13 @@ playwright_version=1.65.1
 group=${1:-build}
 case "$group" in
   build) wanted=("${build_packages[@]}") ;;
+  release) wanted=("${release_packages[@]}") ;;
   lint) wanted=("${lint_packages[@]}") ;;
   browser) wanted=("${browser_packages[@]}") ;;
   bench) wanted=("${bench_packages[@]}") ;;
   k8s) wanted=("${k8s_packages[@]}") ;;
   --list) printf '%s\n' "${build_packages[@]}"; exit 0 ;;
-  *) echo "usage: $0 [build|lint|browser|bench|k8s|--list]" >&2; exit 2 ;;
+  *) echo "usage: $0 [build|release|lint|browser|bench|k8s|--list]" >&2; exit 2 ;;
 esac
 
 missing=()
