@@ -80,24 +80,21 @@ if [ ${#missing[@]} -gt 0 ]; then
   $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-if [ "$group" = browser ]; then
-  npm_dir="$(cd "$(dirname "$0")/.." && pwd)/build/npm"
-  installed=$(node -p "require('$npm_dir/node_modules/playwright-core/package.json').version" 2>/dev/null || true)
-  if [ "$installed" != "$playwright_version" ]; then
-    echo "install-deps: installing playwright-core $playwright_version in $npm_dir"
-    mkdir -p "$npm_dir"
-    npm install --prefix "$npm_dir" --no-audit --no-fund --no-save --loglevel=error \
-      "playwright-core@$playwright_version" >/dev/null
-  fi
-fi
+# Installs pinned npm packages into DIR unless PACKAGE is there at VERSION
+# already: npm_pinned DIR PACKAGE VERSION [OTHER@VERSION...]
+npm_pinned() {
+  local dir=$1 package=$2 version=$3
+  shift 3
+  local installed
+  installed=$(node -p "require('$dir/node_modules/$package/package.json').version" 2>/dev/null || true)
+  [ "$installed" = "$version" ] && return
+  echo "install-deps: installing $package $version $* in $dir"
+  mkdir -p "$dir"
+  npm install --prefix "$dir" --no-audit --no-fund --no-save --loglevel=error "$package@$version" "$@" >/dev/null
+}
 
-if [ "$group" = k8s ]; then
-  npm_dir="$(cd "$(dirname "$0")/.." && pwd)/build/npm-k8s"
-  installed=$(node -p "require('$npm_dir/node_modules/kubernetes-models/package.json').version" 2>/dev/null || true)
-  if [ "$installed" != "$kubernetes_models_version" ]; then
-    echo "install-deps: installing kubernetes-models $kubernetes_models_version and yaml $yaml_version in $npm_dir"
-    mkdir -p "$npm_dir"
-    npm install --prefix "$npm_dir" --no-audit --no-fund --no-save --loglevel=error \
-      "kubernetes-models@$kubernetes_models_version" "yaml@$yaml_version" >/dev/null
-  fi
-fi
+root="$(cd "$(dirname "$0")/.." && pwd)"
+case "$group" in
+  browser) npm_pinned "$root/build/npm" playwright-core "$playwright_version" ;;
+  k8s) npm_pinned "$root/build/npm-k8s" kubernetes-models "$kubernetes_models_version" "yaml@$yaml_version" ;;
+esac

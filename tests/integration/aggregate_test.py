@@ -18,6 +18,12 @@ MINUTE = 60 * 10**9
 SPAN = {"1s": 10**9, "1m": MINUTE}
 
 
+def journal_bytes(directory):
+    if not os.path.isdir(directory):
+        return 0
+    return sum(os.path.getsize(os.path.join(directory, name)) for name in os.listdir(directory))
+
+
 def rtm(*args, timeout=300):
     return subprocess.run([RTM, *args], capture_output=True, text=True, timeout=timeout)
 
@@ -221,7 +227,11 @@ class AggregateTest(unittest.TestCase):
     def test_a_killed_run_leaves_a_journal_that_recovers(self):
         journal = os.path.join(self.directory.name, "journal-killed")
         run = self.run_journaled(journal, "--speed", "30")
-        time.sleep(2.5)
+        # Killed once the journal holds a few MB (a third of the run's, about
+        # 300 final bars), however long a busy machine takes to get there.
+        deadline = time.time() + 120
+        while journal_bytes(journal) < 4_000_000 and time.time() < deadline and run.poll() is None:
+            time.sleep(0.05)
         self.assertIsNone(run.poll(), "still running when killed")
         run.send_signal(signal.SIGKILL)
         run.communicate(timeout=60)

@@ -2,6 +2,7 @@
 """The REST API and the dashboard's files, against a running `rtm run` on the
 synthetic market, as an analyst with curl or pandas uses them: every route,
 CSV, paging, and every error path with its status and JSON error body."""
+import concurrent.futures
 import csv
 import http.client
 import io
@@ -313,10 +314,14 @@ class SecuredApiTest(unittest.TestCase):
         self.assertEqual(self.request("/metrics", headers={"Authorization": "Bearer beta-key"})[0].status, 200)
 
     def test_each_key_has_its_rate(self):
-        statuses = [self.request("/v1/instruments", headers={"Authorization": "Bearer beta-key"})[0].status
-                    for _ in range(160)]
+        # From 16 connections at once, so that the burst outruns the key's
+        # rate even when a busy machine slows each request down.
+        def status(_):
+            return self.request("/v1/instruments", headers={"Authorization": "Bearer beta-key"})[0].status
+        with concurrent.futures.ThreadPoolExecutor(16) as pool:
+            statuses = list(pool.map(status, range(160)))
         self.assertIn(429, statuses, "a burst over the key's rate is refused")
-        self.assertEqual(statuses[0], 200)
+        self.assertIn(200, statuses)
         response, data = self.request("/v1/instruments", headers={"Authorization": "Bearer beta-key"})
         if response.status == 429:
             self.assertEqual(response.getheader("Retry-After"), "1")
