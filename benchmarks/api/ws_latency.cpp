@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "fanout_common.hpp"
+#include "split_flags.hpp"
 #include "rtm/net/event_loop.hpp"
 #include "rtm/net/websocket_client.hpp"
 
@@ -39,17 +40,6 @@ struct Settings {
   std::vector<std::string> instruments;
   bool every_instrument = false;  // each client subscribes to all of them
 };
-
-std::vector<std::string> split(const std::string& list) {
-  std::vector<std::string> out;
-  std::size_t start = 0;
-  while (start <= list.size()) {
-    const std::size_t comma = std::min(list.find(',', start), list.size());
-    if (comma > start) out.push_back(list.substr(start, comma - start));
-    start = comma + 1;
-  }
-  return out;
-}
 
 std::optional<Settings> parse(int argc, char** argv) {
   Settings settings;
@@ -72,7 +62,7 @@ std::optional<Settings> parse(int argc, char** argv) {
     }
   }
   if (argc % 2 == 0 || settings.url.empty() || settings.clients == 0 || settings.seconds <= 0) return std::nullopt;
-  settings.instruments = split(instruments);
+  settings.instruments = rtm::services::split_list(instruments);
   return settings;
 }
 
