@@ -10,6 +10,8 @@
 #   scripts/install-deps.sh bench      wrk, for the REST benchmark
 #   scripts/install-deps.sh k8s        kubectl, and kubernetes-models and yaml (npm) in build/npm-k8s,
 #                                      to render and validate the Kubernetes manifests
+#   scripts/install-deps.sh workflows  @action-validator/cli (npm) in build/npm-actions, to check the
+#                                      GitHub workflows against their schema offline; shellcheck
 #   scripts/install-deps.sh --list     print the build list, install nothing
 #
 # Idempotent and quiet when everything is present: it asks dpkg first and only
@@ -41,8 +43,10 @@ browser_packages=(chromium nodejs)
 bench_packages=(wrk)
 # kubectl from Debian unless one is on the PATH already (another vendor's
 # package may own /usr/bin/kubectl).
-k8s_packages=()
-command -v kubectl >/dev/null || k8s_packages=(kubernetes-client)
+k8s_packages=(nodejs)
+command -v kubectl >/dev/null || k8s_packages+=(kubernetes-client)
+workflows_packages=(nodejs shellcheck)
+action_validator_version=0.6.0
 kubernetes_models_version=4.5.1
 yaml_version=2.9.1
 # The version the dashboard test was written against; npm's registry is the
@@ -57,8 +61,9 @@ case "$group" in
   browser) wanted=("${browser_packages[@]}") ;;
   bench) wanted=("${bench_packages[@]}") ;;
   k8s) wanted=("${k8s_packages[@]}") ;;
+  workflows) wanted=("${workflows_packages[@]}") ;;
   --list) printf '%s\n' "${build_packages[@]}"; exit 0 ;;
-  *) echo "usage: $0 [build|release|lint|browser|bench|k8s|--list]" >&2; exit 2 ;;
+  *) echo "usage: $0 [build|release|lint|browser|bench|k8s|workflows|--list]" >&2; exit 2 ;;
 esac
 
 missing=()
@@ -97,4 +102,6 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 case "$group" in
   browser) npm_pinned "$root/build/npm" playwright-core "$playwright_version" ;;
   k8s) npm_pinned "$root/build/npm-k8s" kubernetes-models "$kubernetes_models_version" "yaml@$yaml_version" ;;
+  workflows) npm_pinned "$root/build/npm-actions" @action-validator/cli "$action_validator_version" \
+               "@action-validator/core@$action_validator_version" ;;
 esac

@@ -4,6 +4,7 @@
 # docker (Buildx in CI) when there is one, podman otherwise.
 #   docker/ci/build.sh [TAG] [REGISTRY_PREFIX]     (default: the git revision's short form, "rtm-")
 #   images: ${PREFIX}ingest:TAG ${PREFIX}stream:TAG ${PREFIX}api:TAG ${PREFIX}gateway:TAG
+#   BUILD_TYPE=Debug for unstripped binaries with assertions (the dev profile)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 revision=$(git rev-parse HEAD 2>/dev/null || echo unknown)
@@ -20,5 +21,6 @@ for target in ingest stream api gateway; do
   echo "build: ${prefix}${target}:${tag} ($engine)"
   "$engine" build "${format[@]}" -f docker/Dockerfile --target "$target" -t "${prefix}${target}:${tag}" \
     --build-arg VERSION="$version" --build-arg REVISION="$revision" \
-    --build-arg CREATED="$created" --build-arg SOURCE="$source" . >/dev/null
+    --build-arg CREATED="$created" --build-arg SOURCE="$source" \
+    --build-arg BUILD_TYPE="${BUILD_TYPE:-Release}" . >/dev/null
 done

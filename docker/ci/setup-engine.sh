@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Makes a machine without a Docker daemon or a registry able to build and run
 # rtm's images (Debian bookworm, root): podman with the settings this kind of
-# host needs, its Docker-compatible API socket, and a debian:bookworm-slim
-# base image made from Debian's archive, since none can be pulled. Idempotent:
+# host needs, its Docker-compatible API socket, a loop that runs containers'
+# healthchecks, and a debian:bookworm-slim base image made from Debian's
+# archive, since none can be pulled. Idempotent:
 # each step is skipped when its result is already there.
 #   docker/ci/setup-engine.sh
 set -euo pipefail
 
-packages=(podman runc debootstrap docker-compose)
+# dnsname: podman's CNI networks resolve container names only with it.
+packages=(podman runc debootstrap docker-compose golang-github-containernetworking-plugin-dnsname)
 missing=()
 for pkg in "${packages[@]}"; do
   [ "$(dpkg-query -W -f='${db:Status-Status}' "$pkg" 2>/dev/null || true)" = installed ] || missing+=("$pkg")
@@ -63,5 +65,12 @@ if ! curl -sf --unix-socket "$socket" http://d/_ping >/dev/null 2>&1; then
     curl -sf --unix-socket "$socket" http://d/_ping >/dev/null 2>&1 && break
     sleep 0.1
   done
+fi
+# Healthchecks, which podman runs only under systemd.
+pidfile=/run/podman/healthchecks.pid
+if ! { [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null; }; then
+  echo "setup-engine: running containers' healthchecks every 2 s"
+  nohup "$(dirname "$0")/podman-healthchecks.sh" >/dev/null 2>&1 &
+  echo $! > "$pidfile"
 fi
 echo "setup-engine: ready (DOCKER_HOST=unix://$socket)"

@@ -22,6 +22,7 @@
 #include "rtm/store/history_reader.hpp"
 #include "service_options.hpp"
 #include "split_flags.hpp"
+#include "stop_signals.hpp"
 #include "stream_service.hpp"
 
 namespace {
@@ -86,6 +87,7 @@ int main(int argc, char** argv) {
     return 2;
   }
 
+  services::exit_on_stop_signals();
   try {
     kafka::KafkaTransport bus(kafka_options->kafka, kafka_options->topics);
     bus.ensure_topics({msg::kMarketDataChannel, msg::kDerivedChannel}, std::chrono::seconds(30));

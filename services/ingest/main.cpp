@@ -9,6 +9,7 @@
 #include <exception>
 #include <optional>
 
+#include "feed_metrics.hpp"
 #include "ingest_runner.hpp"
 #include "kafka_cli_options.hpp"
 #include "kafka_metrics.hpp"
@@ -18,6 +19,7 @@
 #include "rtm/kafka/kafka_transport.hpp"
 #include "rtm/msg/channels.hpp"
 #include "split_flags.hpp"
+#include "stop_signals.hpp"
 
 namespace {
 
@@ -61,6 +63,7 @@ int main(int argc, char** argv) {
   auto options = ingest::parse_ingest_options("rtm-ingest", rest, args, defaults);
   if (!options) return 2;
 
+  services::exit_on_stop_signals();
   try {
     kafka::KafkaTransport bus(kafka_options->kafka, kafka_options->topics);
     bus.ensure_topics({msg::kMarketDataChannel, msg::kDerivedChannel}, std::chrono::seconds(30));
@@ -71,6 +74,8 @@ int main(int argc, char** argv) {
 
     common::Metrics metrics;
     services::register_kafka_metrics(metrics, bus.counters());
+    services::FeedMetrics feed_metrics(metrics);
+    runner.set_counters_tap([&](const feeds::VenueSet& venues) { feed_metrics.take(venues); });
     metrics.counter("rtm_ingest_records_published_total", "Normalized records published", [&] {
       return common::Metrics::single(static_cast<double>(publishing.counters().published));
     });

@@ -3,37 +3,15 @@
 namespace rtm::cli {
 RunMetrics::RunMetrics(common::Metrics& metrics, const feeds::PublishingSink& publishing,
                        const streamsvc::StreamService& stream, const store::HotStore& hot_store)
-    : publishing_(publishing) {
-  // One family per adapter counter, a series per venue.
-  const auto per_venue = [this](std::uint64_t feeds::AdapterCounters::*field) {
-    return [this, field] {
-      std::lock_guard lock(mutex_);
-      common::Metrics::Series series;
-      for (const auto& [venue, counters] : venues_) {
-        series.push_back({{{"venue", std::string(msg::venue_name(venue))}}, static_cast<double>(counters.*field)});
-      }
-      return series;
-    };
-  };
-  metrics.counter("rtm_feed_frames_total", "Venue frames parsed and normalized", per_venue(&feeds::AdapterCounters::frames_ok));
-  metrics.counter("rtm_feed_frames_ignored_total", "Venue frames with nothing to normalize (acks, heartbeats, unknown types)",
-                  per_venue(&feeds::AdapterCounters::frames_ignored));
-  metrics.counter("rtm_feed_parse_errors_total", "Malformed venue frames, counted and skipped",
-                  per_venue(&feeds::AdapterCounters::frames_malformed));
-  metrics.counter("rtm_feed_records_total", "Normalized records emitted", per_venue(&feeds::AdapterCounters::records));
-  metrics.counter("rtm_feed_gaps_total", "Sequence gaps detected", per_venue(&feeds::AdapterCounters::gaps));
-  metrics.counter("rtm_feed_checksum_failures_total", "Book checksums that disagreed with the venue's",
-                  per_venue(&feeds::AdapterCounters::checksum_failures));
-  metrics.counter("rtm_feed_crossed_books_total", "Books found crossed", per_venue(&feeds::AdapterCounters::crossed_books));
-  metrics.counter("rtm_feed_resyncs_total", "Book resyncs asked for", per_venue(&feeds::AdapterCounters::resyncs));
-
+    : feeds_(metrics), publishing_(publishing) {
   const auto published = [this](std::uint64_t feeds::PublishingCounters::*field) {
     return [this, field] {
       std::lock_guard lock(mutex_);
       return common::Metrics::single(static_cast<double>(published_.*field));
     };
   };
-  metrics.counter("rtm_bus_published_total", "Records published on the bus", published(&feeds::PublishingCounters::published));
+  metrics.counter("rtm_bus_published_total", "Records published on the bus",
+                  published(&feeds::PublishingCounters::published));
   metrics.counter("rtm_bus_dropped_total", "Records dropped: the bus stayed full past the wait",
                   published(&feeds::PublishingCounters::dropped));
   metrics.counter("rtm_bus_waits_total", "Publishes that met back-pressure and waited",
@@ -56,8 +34,9 @@ RunMetrics::RunMetrics(common::Metrics& metrics, const feeds::PublishingSink& pu
 
   metrics.counter("rtm_hot_store_trades_total", "Trades stored in memory",
                   [&hot_store] { return common::Metrics::single(static_cast<double>(hot_store.counters().trades)); });
-  metrics.counter("rtm_hot_store_trades_evicted_total", "Trades let go by retention",
-                  [&hot_store] { return common::Metrics::single(static_cast<double>(hot_store.counters().trades_evicted)); });
+  metrics.counter("rtm_hot_store_trades_evicted_total", "Trades let go by retention", [&hot_store] {
+    return common::Metrics::single(static_cast<double>(hot_store.counters().trades_evicted));
+  });
   metrics.gauge("rtm_book_live", "1 while an instrument's book is current, 0 while stale or resyncing", [&hot_store] {
     common::Metrics::Series series;
     for (const msg::InstrumentDef& definition : hot_store.instruments()) {
@@ -70,10 +49,8 @@ RunMetrics::RunMetrics(common::Metrics& metrics, const feeds::PublishingSink& pu
 }
 
 void RunMetrics::take(const feeds::VenueSet& venues) {
+  feeds_.take(venues);
   std::lock_guard lock(mutex_);
-  for (const msg::Venue venue : {msg::Venue::kBinance, msg::Venue::kCoinbase, msg::Venue::kKraken}) {
-    if (const feeds::VenueAdapter* adapter = venues.find(venue)) venues_[venue] = adapter->counters();
-  }
   published_ = publishing_.counters();
 }
 

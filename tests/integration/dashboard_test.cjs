@@ -1,13 +1,14 @@
 // The dashboard in a real browser: Debian's Chromium, driven by
 // playwright-core, loads it from a running `rtm run`, sees the best
 // bid/offer, candles that move, book levels and trades, logs no console
-// error, and saves a screenshot.
-//   node dashboard_test.cjs RTM NPM_DIR SCREENSHOT
+// error, and saves a screenshot. Given a URL instead of the rtm binary, it
+// checks the dashboard already served there (the compose stack's gateway).
+//   node dashboard_test.cjs RTM|URL NPM_DIR SCREENSHOT
 "use strict";
 const { spawn } = require("child_process");
 const path = require("path");
 
-const [rtm, npmDir, screenshot] = process.argv.slice(2);
+const [rtmOrUrl, npmDir, screenshot] = process.argv.slice(2);
 const { chromium } = require(path.resolve(npmDir, "node_modules", "playwright-core"));
 
 function fail(message) {
@@ -16,7 +17,8 @@ function fail(message) {
 }
 
 function startRtm() {
-  const child = spawn(rtm, ["run", "--listen", "127.0.0.1:0", "--speed", "10", "--summary-every", "1000"],
+  if (/^https?:\/\//.test(rtmOrUrl)) return Promise.resolve({ child: null, url: rtmOrUrl });
+  const child = spawn(rtmOrUrl, ["run", "--listen", "127.0.0.1:0", "--speed", "10", "--summary-every", "1000"],
                       { stdio: ["ignore", "pipe", "inherit"] });
   return new Promise((resolve, reject) => {
     let seen = "";
@@ -75,7 +77,7 @@ async function main() {
     if (errors.length > 0) fail("console errors: " + errors.join(" | "));
   } finally {
     await browser.close();
-    child.kill("SIGTERM");
+    if (child) child.kill("SIGTERM");
   }
   if (process.exitCode !== 1) console.log("dashboard: 1 passed, 0 failed (screenshot " + screenshot + ")");
 }

@@ -6,7 +6,7 @@ and rtm-api. The bars rtm-stream publishes and rtm-api serves equal
 through produce errors, and through rtm-stream killed mid-stream and
 restarted, and through a restart of PostgreSQL; PostgreSQL ends with every
 trade once and the same bars; two rtm-api replicas serve the same bars;
-kcat reads both topics."""
+kcat reads both topics. And a service waiting for Kafka stops on SIGTERM."""
 import collections
 import json
 import os
@@ -54,6 +54,21 @@ def port_from(process, pattern, timeout=60):
         if found:
             return int(found.group(1))
     raise AssertionError(f"{process.args[0]} did not say {pattern!r}")
+
+
+class StopWhileWaitingForKafkaTest(unittest.TestCase):
+    """A service still waiting for Kafka ends at once on SIGTERM, with the
+    status of a death by that signal, as a container's PID 1 must: left to
+    itself it would give up on Kafka after 30 s with status 1."""
+
+    def test_each_service_stops_while_waiting(self):
+        for binary in (INGEST, STREAM, API):
+            with self.subTest(service=os.path.basename(binary)):
+                process = subprocess.Popen([binary, "--brokers", "127.0.0.1:1", "--listen", "127.0.0.1:0"],
+                                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                time.sleep(1)
+                process.send_signal(signal.SIGTERM)
+                self.assertEqual(process.wait(timeout=60), 128 + signal.SIGTERM)
 
 
 class DistributedTest(unittest.TestCase):
