@@ -84,12 +84,15 @@ prune:
 	scripts/compose.sh $(PROFILE) down --volumes --remove-orphans
 	$$(command -v docker >/dev/null && docker info >/dev/null 2>&1 && echo docker || echo podman) image prune -f
 
+# Every part runs; the target fails if any of them failed or missed its goal.
 bench: deps
 	cmake --preset bench >/dev/null
 	cmake --build --preset bench
-	scripts/with-postgres.sh python3 scripts/bench_summary.py --build-dir build/bench --out build/bench/summary.json || status=$$?; \
-	  scripts/install-deps.sh bench && scripts/rest_bench.sh build/bench && \
-	  build/bench/benchmarks/bin/rtm_api_fanout_bench --summary build/bench/summary.json; exit $${status:-0}
+	status=0; \
+	  scripts/with-postgres.sh python3 scripts/bench_summary.py --build-dir build/bench --out build/bench/summary.json || status=$$?; \
+	  { scripts/install-deps.sh bench && scripts/rest_bench.sh build/bench; } || status=$$?; \
+	  build/bench/benchmarks/bin/rtm_api_fanout_bench --summary build/bench/summary.json || status=$$?; \
+	  exit $$status
 
 lint: deps
 	@scripts/install-deps.sh lint

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Brings up the compose test profile (docker/compose/compose.test.yaml) with
 # the images tagged TAG, waits for it to be healthy, runs the end-to-end
-# check through the gateway and the dashboard in Chromium, and removes the
-# stack with its volumes, whatever happened. On a failure the services' logs
+# check through the gateway and the dashboard in Chromium, stops it (every
+# container must exit 0: the stop signal reached the service), and removes
+# the stack with its volumes, whatever happened. On a failure the services' logs
 # are printed.
 #   docker/ci/compose-test.sh TAG      (RTM_POSTGRES_IMAGE and RTM_PROMETHEUS_IMAGE set for stand-ins)
 set -euo pipefail
@@ -37,4 +38,16 @@ echo "PostgreSQL holds $rows trades"
 [ "$rows" -gt 0 ]
 scripts/install-deps.sh browser
 node tests/integration/dashboard_test.cjs "$gateway/" build/npm build/compose-dashboard.png
+
+# A stop is a clean one: each container's entrypoint gets the stop signal
+# and exits 0 within the grace period, rather than being killed (137).
+ids=$("${compose[@]}" ps -q)
+"${compose[@]}" stop --timeout 20
+unclean=0
+for id in $ids; do
+  read -r name code < <("${CONTAINER_ENGINE:-podman}" inspect --format '{{.Name}} {{.State.ExitCode}}' "$id")
+  echo "stopped: $name, exit status $code"
+  [ "$code" = 0 ] || unclean=1
+done
+[ "$unclean" = 0 ]
 status=0
