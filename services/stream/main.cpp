@@ -10,6 +10,8 @@
 #include <cstdio>
 #include <cstring>
 #include <exception>
+#include <filesystem>
+#include <string>
 #include <thread>
 
 #include "atomic_reader.hpp"
@@ -98,6 +100,7 @@ int main(int argc, char** argv) {
     common::Metrics metrics;
     services::register_kafka_metrics(metrics, bus.counters());
     std::unique_ptr<store::HistoryWriter> history;
+    std::filesystem::path history_spool_directory;
     if (!database.empty()) {
       store::HistoryWriterOptions history_options;
       history_options.database = database;
@@ -106,6 +109,7 @@ int main(int argc, char** argv) {
       } else if (options->journal) {
         history_options.spool_directory = options->journal->directory / "history-spool";
       }
+      history_spool_directory = history_options.spool_directory;
       history = std::make_unique<store::HistoryWriter>(std::move(history_options));
       services::register_history_metrics(metrics, history->counters());
     }
@@ -186,6 +190,16 @@ int main(int argc, char** argv) {
     // What was derived goes out before what was processed is committed.
     const std::size_t unflushed = derived_publisher->flush(kafka_options->kafka.flush_timeout);
     const bool history_flushed = history == nullptr || history->flush(std::chrono::seconds(10));
+    // Rows the database did not take in time are kept on disk for the next
+    // start (the writer spills them as it closes): nothing is lost, so the
+    // stop is still a clean one. Without a spool directory they would be.
+    const bool history_kept =
+        history_flushed || (!history_spool_directory.empty() && history->counters().dropped.load() == 0);
+    if (!history_flushed) {
+      std::printf("history: the database did not take every row in time; %s\n",
+                  history_kept ? ("the rest wait in " + history_spool_directory.string() + " for the next start").c_str()
+                               : "the rest are lost (no spool directory)");
+    }
     service.write_checkpoint();
     const bool committed = consumer.commit();
     thread.reset();  // leaves the group
@@ -194,7 +208,7 @@ int main(int argc, char** argv) {
                 static_cast<unsigned long long>(counters.duplicates.load()),
                 static_cast<unsigned long long>(derived_out.published()), unflushed);
     if (failure) std::rethrow_exception(failure);
-    return unflushed == 0 && history_flushed && committed && derived_out.dropped() == 0 ? 0 : 1;
+    return unflushed == 0 && history_kept && committed && derived_out.dropped() == 0 ? 0 : 1;
   } catch (const std::exception& error) {
     std::fprintf(stderr, "rtm-stream: %s\n", error.what());
     return 1;
