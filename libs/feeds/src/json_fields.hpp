@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "ascii_digits.hpp"
+#include "plain_decimal.hpp"
 #include "rtm/feeds/frame.hpp"
 #include "rtm/feeds/instrument_catalog.hpp"
 #include "rtm/feeds/rfc3339.hpp"
@@ -80,60 +81,6 @@ inline std::string_view key_of(od::field& field) noexcept {
   }
   if (token.empty() || token.front() == '"' || token.front() == '{' || token.front() == '[') return false;
   out = token;
-  return true;
-}
-
-// The common shape of a venue decimal, fast: up to 7 integer digits, then
-// optionally a point and 1 to 8 fraction digits, no finer than `scale`
-// ("65000.01000000", "0.5117"). The fraction is read as one 8-byte word and
-// shifted so that '0's pad it on the left: the frame's padding makes the
-// bytes past a short fraction readable. No division anywhere. Anything else
-// (a sign, an exponent, longer numbers, every error) returns false for the
-// general parser to decide.
-[[gnu::always_inline]] inline bool plain_mantissa(std::string_view text, std::uint8_t scale,
-                                                  std::int64_t& out) noexcept {
-  constexpr std::uint64_t kZeros = kAsciiZeros;
-  if (scale > 18 || text.empty()) return false;  // an absent field's view may point nowhere
-  const char* p = text.data();
-  const char* const end = p + text.size();
-  // The integer digits, up to seven of them, from one 8-byte word: the
-  // first byte that is no digit ends them (a byte below '0' wraps to >= 0xD0,
-  // one above '9' reaches 0x80 once 0x76 is added; digits before it borrow
-  // and carry nothing), and they are shifted to the word's top as above.
-  std::uint64_t word = 0;
-  std::memcpy(&word, p, 8);
-  const std::uint64_t digit_values = word - kZeros;
-  const std::uint64_t not_digits = (digit_values | (digit_values + 0x7676767676767676ULL)) & 0x8080808080808080ULL;
-  if (not_digits == 0) return false;  // eight or more integer digits: the general parser's
-  const auto integer_digits = static_cast<std::size_t>(std::countr_zero(not_digits)) / 8;
-  if (integer_digits == 0 || integer_digits > text.size()) return false;
-  const std::uint64_t integer = eight_digit_value(digit_values << (8 * (8 - integer_digits)));
-  p += integer_digits;
-  std::uint64_t fraction = 0;
-  std::size_t fraction_digits = 0;
-  if (p != end) {
-    if (*p != '.') return false;
-    ++p;
-    fraction_digits = static_cast<std::size_t>(end - p);
-    if (fraction_digits == 0 || fraction_digits > 8 || fraction_digits > scale) return false;
-    std::uint64_t chunk = 0;
-    std::memcpy(&chunk, p, 8);
-    // The digits move to the word's top bytes (the last characters, little-
-    // endian) and '0's fill the bytes below: "5117" reads as "00005117".
-    const auto shift = static_cast<unsigned>(8 * (8 - fraction_digits));
-    const std::uint64_t low_bytes = shift == 0 ? 0 : ~std::uint64_t{0} >> (64 - shift);
-    chunk = (chunk << shift) | (kZeros & low_bytes);
-    if (!eight_ascii_digits(chunk)) return false;
-    fraction = eight_digit_value(chunk - kZeros);
-  }
-  std::uint64_t value = 0;
-  // fraction < 10^fraction_digits, so its term stays below 10^scale.
-  if (__builtin_mul_overflow(integer, kPow10[scale], &value) ||
-      __builtin_add_overflow(value, fraction * kPow10[scale - fraction_digits], &value) ||
-      value > 0x7FFFFFFFFFFFFFFFULL) {
-    return false;
-  }
-  out = static_cast<std::int64_t>(value);
   return true;
 }
 

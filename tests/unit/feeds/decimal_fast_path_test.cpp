@@ -2,13 +2,24 @@
 // library's general parser on every text, taking only what it can do exactly.
 #include <gtest/gtest.h>
 
+#include <iterator>
 #include <random>
+#include <utility>
 #include <string>
 
 #include "json_fields.hpp"
 
 namespace rtm::feeds {
 namespace {
+
+// Every fast path this build has: the one the adapters use is the last.
+using FastPath = bool (*)(std::string_view, std::uint8_t, std::int64_t&) noexcept;
+const std::pair<const char*, FastPath> kFastPaths[] = {
+    {"swar", [](std::string_view t, std::uint8_t s, std::int64_t& o) noexcept { return detail::plain_mantissa_swar(t, s, o); }},
+#if defined(__SSE4_1__)
+    {"sse", [](std::string_view t, std::uint8_t s, std::int64_t& o) noexcept { return detail::plain_mantissa_sse(t, s, o); }},
+#endif
+};
 
 std::string random_decimal(std::mt19937_64& rng) {
   static constexpr char kAlphabet[] = "0123456789.-e+ x";
@@ -44,11 +55,13 @@ TEST(DecimalFastPath, AgreesWithTheGeneralParser) {
     const auto scale = static_cast<std::uint8_t>(rng() % 19);
 
     const msg::DecimalResult expected = msg::parse_decimal_at_scale(view, scale);
-    std::int64_t mantissa = -1;
-    if (detail::plain_mantissa(view, scale, mantissa)) {
-      ++fast;
-      ASSERT_TRUE(expected.ok()) << text << " at scale " << int{scale};
-      ASSERT_EQ(mantissa, expected.value.mantissa) << text << " at scale " << int{scale};
+    for (const auto& [name, fast_path] : kFastPaths) {
+      std::int64_t mantissa = -1;
+      if (fast_path(view, scale, mantissa)) {
+        ++fast;
+        ASSERT_TRUE(expected.ok()) << name << ": " << text << " at scale " << int{scale};
+        ASSERT_EQ(mantissa, expected.value.mantissa) << name << ": " << text << " at scale " << int{scale};
+      }
     }
     std::int64_t converted = -1;
     ASSERT_EQ(detail::to_mantissa(view, scale, converted), expected.ok()) << text;
@@ -56,14 +69,35 @@ TEST(DecimalFastPath, AgreesWithTheGeneralParser) {
       ASSERT_EQ(converted, expected.value.mantissa) << text;
     }
   }
-  EXPECT_GT(fast, 60'000U);  // the fast path takes the common shapes
+  EXPECT_GT(fast, 60'000U * std::size(kFastPaths));  // each fast path takes the common shapes
 }
 
 TEST(DecimalFastPath, RefusesAnAbsentField) {
   std::int64_t mantissa = 0;
-  EXPECT_FALSE(detail::plain_mantissa(std::string_view(), 8, mantissa));
+  for (const auto& [name, fast_path] : kFastPaths) EXPECT_FALSE(fast_path(std::string_view(), 8, mantissa)) << name;
   EXPECT_FALSE(detail::to_mantissa(std::string_view(), 8, mantissa));
 }
+
+#if defined(__SSE4_1__)
+// The adapters' build takes the vector path, which reads 16 bytes at once:
+// the longest texts it takes, and the point in every place.
+TEST(DecimalFastPath, VectorPathTakesSixteenCharacters) {
+  std::string padded = std::string("1234567890123456") + std::string(kFramePadding, '7');
+  std::int64_t mantissa = 0;
+  ASSERT_TRUE(detail::plain_mantissa_sse(std::string_view(padded.data(), 16), 0, mantissa));
+  EXPECT_EQ(mantissa, 1'234'567'890'123'456);
+  for (std::size_t point = 1; point < 15; ++point) {  // a point at the end is refused
+    std::string text = "123456789012345";
+    text.insert(point, ".");
+    padded = text + std::string(kFramePadding, '5');
+    const auto scale = static_cast<std::uint8_t>(15 - point);  // the fraction's digits
+    ASSERT_TRUE(detail::plain_mantissa_sse(std::string_view(padded.data(), 16), scale, mantissa)) << text;
+    EXPECT_EQ(mantissa, 123'456'789'012'345) << text;
+  }
+  padded = std::string("99999999999999999") + std::string(kFramePadding, '"');
+  EXPECT_FALSE(detail::plain_mantissa_sse(std::string_view(padded.data(), 17), 0, mantissa));  // general parser's
+}
+#endif
 
 TEST(DecimalFastPath, TakesVenueShapes) {
   std::string padded = std::string("65000.01000000") + std::string(kFramePadding, '\0');

@@ -78,22 +78,21 @@ class PriceLadder {
   [[nodiscard]] std::int64_t key_of(std::size_t slot) const noexcept {
     return static_cast<std::int64_t>(static_cast<std::uint64_t>(top_) - slot * tick_);
   }
+  // Branch-free but for the best level's removal: whether an update adds,
+  // changes or removes a level is as random as the venue's traffic, and a
+  // mispredicted branch costs more than the few instructions doing all three.
   void set_slot(std::size_t slot, std::int64_t size) {
     std::int64_t& current = sizes_[slot];
-    if (size != 0) {
-      if (current == 0) {
-        occupied_[slot / 64] |= std::uint64_t{1} << (slot % 64);
-        ++count_;
-        if (slot < best_) best_ = slot;
-      }
-      current = size;
-      return;
-    }
-    if (current == 0) return;
-    current = 0;
-    occupied_[slot / 64] &= ~(std::uint64_t{1} << (slot % 64));
-    --count_;
-    if (slot == best_) {
+    const bool was_set = current != 0;
+    const bool is_set = size != 0;
+    current = size;
+    const std::uint64_t bit = std::uint64_t{1} << (slot % 64);
+    std::uint64_t& word = occupied_[slot / 64];
+    word = (word & ~bit) | (bit & (std::uint64_t{0} - static_cast<std::uint64_t>(is_set)));
+    count_ = count_ + static_cast<std::size_t>(is_set) - static_cast<std::size_t>(was_set);
+    const bool better = is_set & (slot < best_);
+    best_ = better ? slot : best_;
+    if (!is_set && slot == best_) {  // the best level went (it was set: best_ is occupied)
       best_ = next_occupied(slot + 1);
       if (best_ >= kSlots / 2 && !far_.empty()) recenter();
     }
