@@ -77,19 +77,23 @@ class KrakenBookChecksum {
   [[nodiscard]] std::uint32_t compute(const OrderBook& book) noexcept;
 
  private:
-  struct Level {
-    PriceLevel level;
-    std::uint32_t length = 0;
+  // One side's top levels as last computed: prices and sizes apart, so that
+  // a level is looked up among them with a few vector compares instead of
+  // a branch per candidate (which level an update moved is random, and a
+  // mispredicted branch costs more than the compares). Sizes past `count`
+  // are 0, which no level has.
+  struct SideLevels {
+    std::array<std::int64_t, kLevels> prices{};
+    std::array<std::int64_t, kLevels> sizes{};
+    std::array<std::uint32_t, kLevels> lengths{};
     // Price then qty digits: at most 2 x 20, and room for the formatter's
-    // eight-byte stores past the end.
-    std::array<char, 48> text{};
+    // stores past the end.
+    std::array<std::array<char, 48>, kLevels> texts{};
   };
-  using SideLevels = std::array<Level, kLevels>;
   // Per side, the levels of the last two computations: the previous one is
   // read while the next one is written.
   std::array<std::array<SideLevels, 2>, 2> sides_{};
   std::array<std::size_t, 2> current_{};
-  std::array<std::size_t, 2> counts_{};
 };
 
 }  // namespace rtm::feeds
