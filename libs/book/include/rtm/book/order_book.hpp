@@ -32,10 +32,11 @@ class OrderBook {
   // negative size (left unapplied).
   bool apply(msg::BookSide side, std::int64_t price, std::int64_t size) {
     if (size < 0) return false;
-    if (side == msg::BookSide::kBid)
-      bids_.set(price, size);
-    else
-      asks_.set(~price, size);
+    // The side is picked by a select, not a branch: venues interleave bid
+    // and ask updates at random.
+    const bool bid = side == msg::BookSide::kBid;
+    detail::PriceLadder& ladder = bid ? bids_ : asks_;
+    ladder.set(bid ? price : ~price, size);
     return true;
   }
   void clear() noexcept {
