@@ -52,6 +52,11 @@ ApiServer::ApiServer(const store::HotStore& store, msg::Transport& bus, ApiServe
             [&http] { return common::Metrics::single(double(http.bad_requests)); });
   m.counter("rtm_http_timeouts_total", "HTTP connections closed idle or slow", [&http] { return common::Metrics::single(double(http.timeouts)); });
   m.gauge("rtm_http_connections", "HTTP connections open", [&http] { return common::Metrics::single(double(http.open)); });
+  const BarTextCacheCounters& bar_texts = rest_.bar_text_counters();
+  m.counter("rtm_rest_bar_text_hits_total", "Bars /v1/bars answered with text written before",
+            [&bar_texts] { return common::Metrics::single(double(bar_texts.hits)); });
+  m.counter("rtm_rest_bar_text_misses_total", "Bars /v1/bars wrote anew (first asked for, or changed since)",
+            [&bar_texts] { return common::Metrics::single(double(bar_texts.misses)); });
 }
 
 ApiServer::~ApiServer() {

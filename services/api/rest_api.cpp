@@ -332,18 +332,22 @@ net::HttpResponse RestApi::bars(QueryParams& params) const {
     }
     return csv_response(std::move(out));
   }
-  // Written straight into the body: a page of bars is the largest answer the
-  // API gives, and the one a chart asks for on every load.
+  // A page of bars is the largest answer the API gives, and the one a chart
+  // asks for on every load: each bar's text is copied from the cache when
+  // the bar has not changed since it was last written. Appending never
+  // zero-fills the body first, as writing into it in place would.
   net::HttpResponse response;
-  response.body.reserve(64 + bars.size() * kBarJsonBytes);
-  json::JsonWriter out(response.body);
-  out.begin_object();
-  out.key("bars");
-  out.begin_array();
-  for (const msg::Bar& b : bars) json::write_bar(out, b, name);
-  out.end_array();
-  out.end_object();
-  out.finish();
+  std::string& body = response.body;
+  body.reserve(64 + bars.size() * kBarJsonBytes);
+  body += R"({"bars":[)";
+  {
+    const std::lock_guard lock(bar_texts_mutex_);
+    for (std::size_t i = 0; i < bars.size(); ++i) {
+      if (i != 0) body += ',';
+      body += bar_texts_.text(bars[i], name);
+    }
+  }
+  body += "]}";
   return response;
 }
 

@@ -3,12 +3,14 @@
 #include <atomic>
 #include <functional>
 #include <map>
+#include <mutex>
 #include <optional>
 #include <vector>
 #include <string>
 #include <string_view>
 
 #include "api_keys.hpp"
+#include "bar_text_cache.hpp"
 #include "history_queries.hpp"
 #include "query_params.hpp"
 #include "rtm/common/metrics.hpp"
@@ -51,6 +53,7 @@ class RestApi {
   net::HttpResponse handle(const net::HttpRequest& request);
 
   [[nodiscard]] const RestApiCounters& counters() const noexcept { return counters_; }
+  [[nodiscard]] const BarTextCacheCounters& bar_text_counters() const noexcept { return bar_texts_.counters(); }
 
  private:
   net::HttpResponse instruments() const;
@@ -80,6 +83,9 @@ class RestApi {
   common::Metrics* metrics_;
   std::map<std::string, common::Histogram*, std::less<>> route_latency_;  // on the server's thread only
   RestApiCounters counters_;
+  // The text of bars already answered; a page is written under the lock.
+  mutable std::mutex bar_texts_mutex_;
+  mutable BarTextCache bar_texts_;
 };
 
 // {"error":{"code":..,"message":..}} with the status.

@@ -13,6 +13,18 @@ std::string duration_of(std::int64_t ns) {
   return stream::duration_text(std::chrono::nanoseconds(ns));
 }
 
+// The bars of a page share their interval: its text is made once per
+// thread and interval, not once per bar.
+std::string_view interval_text(std::int64_t ns) {
+  thread_local std::int64_t cached_ns = 0;
+  thread_local std::string cached;
+  if (cached.empty() || ns != cached_ns) {
+    cached = duration_of(ns);
+    cached_ns = ns;
+  }
+  return cached;
+}
+
 }  // namespace
 
 boost::json::object bar_json(const msg::Bar& bar, const std::string& name, boost::json::storage_ptr storage) {
@@ -51,7 +63,7 @@ void write_bar(JsonWriter& out, const msg::Bar& bar, std::string_view name) {
   }
   out.string(name);
   out.key("interval");
-  out.string(duration_of(bar.interval_ns));
+  out.string(interval_text(bar.interval_ns));
   out.key("start");
   out.integer(bar.start_ns);
   const auto price = [&](JsonWriter::Key key, std::int64_t value) {

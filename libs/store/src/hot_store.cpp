@@ -5,6 +5,17 @@
 
 namespace rtm::store {
 
+namespace {
+
+// The first bar of a series (ordered by start) that starts at or after `start`.
+template <class Series>
+auto first_starting_at(Series& series, std::int64_t start) {
+  return std::lower_bound(series.begin(), series.end(), start,
+                          [](const msg::Bar& bar, std::int64_t value) { return bar.start_ns < value; });
+}
+
+}  // namespace
+
 HotStore::HotStore(HotStoreOptions options) : options_(options) {}
 
 void HotStore::add_instrument(const msg::InstrumentDef& definition) {
@@ -43,11 +54,22 @@ void HotStore::evict_trades(TradeLog& log) {
 void HotStore::put_bar(const msg::Bar& bar) {
   std::unique_lock lock(mutex_);
   BarSeries& series = bars_[{bar.header.instrument_id, bar.interval_ns}];
-  series.insert_or_assign(bar.start_ns, bar);
+  if (series.empty() || series.back().start_ns < bar.start_ns) {
+    series.push_back(bar);  // a new bar: nearly always the newest
+  } else if (series.back().start_ns == bar.start_ns) {
+    series.back() = bar;  // the open bar, changed
+  } else {
+    const auto at = first_starting_at(series, bar.start_ns);
+    if (at != series.end() && at->start_ns == bar.start_ns) {
+      *at = bar;  // a revision
+    } else {
+      series.insert(at, bar);
+    }
+  }
   ++counters_.bars;
-  const std::int64_t oldest_kept = series.rbegin()->first - options_.bar_retention.count();
-  while (!series.empty() && (series.size() > options_.max_bars_per_series || series.begin()->first < oldest_kept)) {
-    series.erase(series.begin());
+  const std::int64_t oldest_kept = series.back().start_ns - options_.bar_retention.count();
+  while (!series.empty() && (series.size() > options_.max_bars_per_series || series.front().start_ns < oldest_kept)) {
+    series.pop_front();
   }
 }
 
@@ -156,11 +178,10 @@ std::vector<msg::Bar> HotStore::bars(msg::InstrumentId instrument, std::int64_t 
   std::shared_lock lock(mutex_);
   const auto found = bars_.find({instrument, interval_ns});
   if (found == bars_.end()) return out;
-  const auto first = found->second.lower_bound(from);
-  for (auto it = found->second.lower_bound(to); it != first && out.size() < limit;) {
-    out.push_back((--it)->second);
-  }
-  std::reverse(out.begin(), out.end());
+  const auto first = first_starting_at(found->second, from);
+  const auto last = first_starting_at(found->second, to);
+  const auto count = std::min(static_cast<std::size_t>(last - first), limit);
+  out.assign(last - static_cast<std::ptrdiff_t>(count), last);
   return out;
 }
 
@@ -176,7 +197,7 @@ std::optional<std::int64_t> HotStore::oldest_bar_start(msg::InstrumentId series,
   std::shared_lock lock(mutex_);
   const auto found = bars_.find({series, interval_ns});
   if (found == bars_.end() || found->second.empty()) return std::nullopt;
-  return found->second.begin()->first;
+  return found->second.front().start_ns;
 }
 
 std::optional<BookTop> HotStore::book(msg::InstrumentId instrument, std::size_t depth) const {

@@ -155,6 +155,28 @@ TEST(HotStore, ABarIsReplacedByItsLaterVersionsAndOldBarsGo) {
   EXPECT_EQ(newest[1].start_ns, kStart + 14 * 60'000'000'000LL);
 }
 
+// A late trade can revise an older bar, or be the first of an interval
+// that had none, after newer bars are stored: the series stays in order.
+TEST(HotStore, OlderBarsArriveLateAndKeepTheirPlace) {
+  HotStore store({.bar_retention = 60min, .max_bars_per_series = 100});
+  for (const int minute : {0, 2, 5, 6}) store.put_bar(bar(kStart + minute * 60'000'000'000LL, 0, 1));
+  store.put_bar(bar(kStart + 2 * 60'000'000'000LL, 1, 7));  // a revision, in the middle
+  store.put_bar(bar(kStart + 3 * 60'000'000'000LL, 1, 4));  // a late first, between two
+  store.put_bar(bar(kStart - 60'000'000'000LL, 1, 9));      // a late first, before them all
+  const std::vector<msg::Bar> bars = store.bars(kBtc, 60'000'000'000, 0, INT64_MAX, 100);
+  std::vector<std::int64_t> minutes;
+  for (const msg::Bar& b : bars) minutes.push_back((b.start_ns - kStart) / 60'000'000'000LL);
+  EXPECT_EQ(minutes, (std::vector<std::int64_t>{-1, 0, 2, 3, 5, 6}));
+  EXPECT_EQ(bars[2].trade_count, 7U);
+  EXPECT_EQ(bars[2].revision, 1U);
+  EXPECT_EQ(store.oldest_bar_start(kBtc, 60'000'000'000), kStart - 60'000'000'000LL);
+  const std::vector<msg::Bar> middle =
+      store.bars(kBtc, 60'000'000'000, kStart + 60'000'000'000LL, kStart + 5 * 60'000'000'000LL, 100);
+  ASSERT_EQ(middle.size(), 2U) << "starts in [1m, 5m)";
+  EXPECT_EQ(middle[0].start_ns, kStart + 2 * 60'000'000'000LL);
+  EXPECT_EQ(middle[1].start_ns, kStart + 3 * 60'000'000'000LL);
+}
+
 TEST(HotStore, BooksAlertsStatsAndSymbols) {
   HotStore store({.max_alerts = 3, .book_depth = 2});
   msg::RecordHeader header;

@@ -126,7 +126,9 @@ class HotStore {
     msg::Venue venue = msg::Venue::kUnknown;
     TradeSeries series;
   };
-  using BarSeries = std::map<std::int64_t, msg::Bar>;  // by start
+  // By start. Bars arrive in order but for revisions and late firsts, and
+  // a page of them is read in order: contiguous runs, not a tree's nodes.
+  using BarSeries = std::deque<msg::Bar>;
 
   void evict_trades(TradeLog& log);
   static msg::Trade to_trade(msg::InstrumentId instrument, const TradeLog& log, const StoredTrade& stored);
