@@ -1,6 +1,6 @@
 // rtm-ingest: connects to the configured venues (or runs the synthetic
 // market, or replays a capture) and publishes normalized records to Kafka's
-// market-data topic, keyed by instrument, for rtm-stream and rtm-api.
+// market-data topic, keyed by canonical symbol, for rtm-stream and rtm-api.
 #include <atomic>
 #include <chrono>
 #include <csignal>
@@ -29,7 +29,7 @@ constexpr const char* kUsage =
     "usage: rtm-ingest --brokers HOST:PORT [options]\n"
     "\n"
     "Normalizes venue feeds (or the synthetic market, or a capture) onto Kafka's\n"
-    "market-data topic, keyed by instrument, and prints a summary every few seconds.\n"
+    "market-data topic, keyed by canonical symbol, and prints a summary every few seconds.\n"
     "Serves /healthz, /readyz and /metrics. SIGINT or SIGTERM stops it after flushing.\n"
     "\n"
     "options (each also read from the environment variable shown):\n"

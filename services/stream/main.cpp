@@ -16,8 +16,8 @@
 
 #include "atomic_reader.hpp"
 #include "derived_publisher.hpp"
-#include "kafka_cli_options.hpp"
 #include "history_metrics.hpp"
+#include "kafka_cli_options.hpp"
 #include "kafka_metrics.hpp"
 #include "ops_server.hpp"
 #include "option_reader.hpp"
@@ -50,7 +50,6 @@ constexpr const char* kUsage =
     "                               (JOURNAL/history-spool with --journal; else memory only)\n"
     "  --canonical LIST             RTM_CANONICAL        venue symbols to canonical ones\n"
     "                               (binance:BTCUSDT=BTC-USD,...; the definitions' own by default)\n";
-
 
 }  // namespace
 
@@ -139,7 +138,11 @@ int main(int argc, char** argv) {
     metrics.counter("rtm_stream_records_total", "Records processed", services::read_atomic(counters.records));
     metrics.counter("rtm_stream_duplicates_total", "Redelivered records dropped by (instrument, sequence)",
                     services::read_atomic(counters.duplicates));
-    metrics.counter("rtm_stream_undecodable_total", "Records the codec refused", services::read_atomic(counters.undecodable));
+    metrics.counter("rtm_stream_handed_over_total",
+                    "Records processed to take a partition over from another member, nothing published for them",
+                    services::read_atomic(counters.handed_over));
+    metrics.counter("rtm_stream_undecodable_total", "Records the codec refused",
+                    services::read_atomic(counters.undecodable));
     metrics.counter("rtm_stream_journal_errors_total", "Records the journal could not write",
                     services::read_atomic(counters.journal_errors));
     metrics.counter("rtm_stream_derived_published_total", "Derived records published",
@@ -151,18 +154,20 @@ int main(int argc, char** argv) {
     std::atomic<bool> assigned{false};
     services::OpsServer ops(options->api.http, metrics, [&] { return !stopping && assigned; });
     ops.start();
-    auto subscriber = bus.make_kafka_subscriber(msg::kMarketDataChannel, {.start = msg::StartFrom::kEarliest},
-                                                [&](const kafka::RebalanceEvent& event) {
-                                                  assigned = event.assigned;
-                                                  std::printf("partitions %s:", event.assigned ? "assigned" : "revoked");
-                                                  for (const int p : event.partitions) std::printf(" %d", p);
-                                                  std::printf("\n");
-                                                  std::fflush(stdout);
-                                                });
+    auto subscriber = bus.make_kafka_subscriber(
+        msg::kMarketDataChannel, {.start = msg::StartFrom::kEarliest}, [&](const kafka::RebalanceEvent& event) {
+          assigned = event.assigned;
+          std::printf("partitions %s:", event.assigned ? "assigned" : "revoked");
+          for (const int p : event.partitions) std::printf(" %d", p);
+          std::printf("\n");
+          std::fflush(stdout);
+        });
     kafka::KafkaSubscriber& consumer = *subscriber;
     // A record's offset is committed only once it is in the journal's file:
     // a kill after the commit finds it there on restart.
     consumer.set_before_commit([&service] { service.flush_journal(); });
+    // Beside the journal, which holds the state they describe.
+    if (options->journal) consumer.set_partition_marks_file(options->journal->directory / "partition-offsets");
     auto thread = std::make_unique<msg::SubscriptionThread>(std::move(subscriber), service);
     std::printf("rtm-stream %s: group %s reading %s, writing %s on %s; health and metrics on port %u\n", RTM_VERSION,
                 kafka_options->kafka.group_id.c_str(), bus.topic_of(msg::kMarketDataChannel).c_str(),
@@ -177,11 +182,12 @@ int main(int argc, char** argv) {
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
       if (std::chrono::steady_clock::now() < next_summary) continue;
       next_summary += std::chrono::seconds(5);
-      std::printf("%llu records processed, %llu duplicates dropped, %llu derived published, lag %lld\n",
-                  static_cast<unsigned long long>(counters.records.load()),
-                  static_cast<unsigned long long>(counters.duplicates.load()),
-                  static_cast<unsigned long long>(derived_out.published()),
-                  static_cast<long long>(bus.counters().lag.load()));
+      std::printf(
+          "%llu records processed (%llu handed over), %llu duplicates dropped, %llu derived published, lag %lld\n",
+          static_cast<unsigned long long>(counters.records.load()),
+          static_cast<unsigned long long>(counters.handed_over.load()),
+          static_cast<unsigned long long>(counters.duplicates.load()),
+          static_cast<unsigned long long>(derived_out.published()), static_cast<long long>(bus.counters().lag.load()));
       std::fflush(stdout);
     }
     stopping = true;
@@ -197,16 +203,18 @@ int main(int argc, char** argv) {
         history_flushed || (!history_spool_directory.empty() && history->counters().dropped.load() == 0);
     if (!history_flushed) {
       std::printf("history: the database did not take every row in time; %s\n",
-                  history_kept ? ("the rest wait in " + history_spool_directory.string() + " for the next start").c_str()
-                               : "the rest are lost (no spool directory)");
+                  history_kept
+                      ? ("the rest wait in " + history_spool_directory.string() + " for the next start").c_str()
+                      : "the rest are lost (no spool directory)");
     }
     service.write_checkpoint();
     const bool committed = consumer.commit();
     thread.reset();  // leaves the group
-    std::printf("stopped: %llu records processed, %llu duplicates dropped, %llu derived published, %zu unacknowledged\n",
-                static_cast<unsigned long long>(counters.records.load()),
-                static_cast<unsigned long long>(counters.duplicates.load()),
-                static_cast<unsigned long long>(derived_out.published()), unflushed);
+    std::printf(
+        "stopped: %llu records processed, %llu duplicates dropped, %llu derived published, %zu unacknowledged\n",
+        static_cast<unsigned long long>(counters.records.load()),
+        static_cast<unsigned long long>(counters.duplicates.load()),
+        static_cast<unsigned long long>(derived_out.published()), unflushed);
     if (failure) std::rethrow_exception(failure);
     return unflushed == 0 && history_kept && committed && derived_out.dropped() == 0 ? 0 : 1;
   } catch (const std::exception& error) {

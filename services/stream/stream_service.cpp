@@ -59,7 +59,9 @@ void StreamService::Fanout::on_definition(const msg::InstrumentDef& r) {
 }
 
 StreamService::StreamService(StreamServiceOptions options, stream::DerivedSink& out)
-    : options_(std::move(options)), fanout_(out, *this), processor_(options_.stream, directory_, fanout_) {}
+    : options_(std::move(options)), fanout_(out, *this) {
+  current_ = &partition_state(0);
+}
 
 StreamService::~StreamService() = default;
 
@@ -72,20 +74,26 @@ store::RecoveryReport StreamService::recover() {
     checkpoint_ = std::make_unique<DerivedCheckpoint>(options_.journal->directory / "derived-acknowledged");
     delivered = checkpoint_->load();
   }
+  std::filesystem::create_directories(options_.journal->directory);
+  series_partitions_ = std::make_unique<SeriesPartitions>(options_.journal->directory / "series-partitions");
   fanout_.open = false;
   report = store::recover_journal(
       options_.journal->directory, {.skip_corrupt = options_.skip_corrupt}, [&](std::span<const std::byte> record) {
         // Rebuilds the last sequences too.
         if (!first_time(record)) return;
+        msg::RecordHeader header;
+        const bool readable = msg::decode_header(record, header).ok();
+        // Each record to the state of the partition it came from.
+        current_ = &partition_state(readable ? series_partitions_->of(header.instrument_id) : 0);
         // What a record after the checkpoint derived may never have arrived:
         // it goes out again.
-        msg::RecordHeader header;
-        fanout_.open = delivered && msg::decode_header(record, header).ok() && header.sequence > 0 &&
-                       header.sequence > (*delivered)[header.instrument_id];
+        fanout_.open =
+            delivered && readable && header.sequence > 0 && header.sequence > (*delivered)[header.instrument_id];
         if (fanout_.open) ++republished_;
         process(record);
       });
   fanout_.open = true;
+  current_ = &partition_state(current_partition_);
   if (!report.ok) throw std::runtime_error("journal: " + report.error);
   journal_ = std::make_unique<store::JournalWriter>(*options_.journal, report.records);
   // A first start with this checkpoint: what the journal holds is taken as
@@ -123,7 +131,7 @@ bool StreamService::process(std::span<const std::byte> record) {
     if (hot != nullptr) hot->add_instrument(learned);
     fanout_.on_definition(learned);
   }
-  processor_.on_record(decoded);
+  current_->processor.on_record(decoded);
   const auto* trade = std::get_if<msg::Trade>(&decoded);
   if (trade != nullptr) {
     observe_latency(trade->header);
@@ -143,7 +151,7 @@ bool StreamService::process(std::span<const std::byte> record) {
 }
 
 void StreamService::store_book(const msg::RecordHeader& header) {
-  const std::optional<stream::BookState> state = processor_.book_state(header.instrument_id);
+  const std::optional<stream::BookState> state = current_->processor.book_state(header.instrument_id);
   if (!state) return;
   const std::size_t depth = options_.hot_store->book_depth();
   const auto copy_side = [&](msg::BookSide side, std::vector<store::BookLevel>& out) {
@@ -162,17 +170,16 @@ void StreamService::observe_latency(const msg::RecordHeader& header) {
   if (options_.metrics == nullptr || venue >= venue_latency_.size() || !fanout_.open) return;
   common::Histogram*& histogram = venue_latency_[venue];
   if (histogram == nullptr) {
-    histogram = &options_.metrics->histogram("rtm_venue_latency_seconds",
-                                             "From the venue's event time to rtm's receive time, of trades",
-                                             {{"venue", std::string(msg::venue_name(header.venue))}},
-                                             common::latency_buckets());
+    histogram = &options_.metrics->histogram(
+        "rtm_venue_latency_seconds", "From the venue's event time to rtm's receive time, of trades",
+        {{"venue", std::string(msg::venue_name(header.venue))}}, common::latency_buckets());
   }
   histogram->observe(static_cast<double>(header.ts_recv - header.ts_event) / 1e9);
 }
 
 void StreamService::define_symbol(msg::InstrumentId composite) {
   if (options_.hot_store != nullptr && symbols_stored_.insert(composite).second) {
-    options_.hot_store->add_symbol(composite, processor_.symbol_of(composite));
+    options_.hot_store->add_symbol(composite, current_->processor.symbol_of(composite));
   }
   // Announced once per run, after the journal's replay, so that a reader
   // that joins later learns the symbol from this run's output.
@@ -180,14 +187,60 @@ void StreamService::define_symbol(msg::InstrumentId composite) {
   msg::InstrumentDef definition;
   definition.header.venue = msg::Venue::kComposite;
   definition.header.instrument_id = composite;
-  const std::string symbol = processor_.symbol_of(composite);
+  const std::string symbol = current_->processor.symbol_of(composite);
   definition.venue_symbol.assign(symbol);
   definition.canonical_symbol.assign(symbol);
   fanout_.on_definition(definition);
 }
 
+StreamService::PartitionState& StreamService::partition_state(int partition) {
+  std::unique_ptr<PartitionState>& state = partitions_[partition];
+  if (!state) {
+    state = std::make_unique<PartitionState>(options_.stream, directory_, fanout_);
+    state->owned = !partitioned_ || assigned_.contains(partition);
+  }
+  return *state;
+}
+
+void StreamService::on_partitions_assigned(std::span<const int> partitions) {
+  partitioned_ = true;
+  assigned_.insert(partitions.begin(), partitions.end());
+  for (auto& [number, state] : partitions_) state->owned = assigned_.contains(number);
+}
+
+void StreamService::on_partitions_revoked(std::span<const int> partitions) {
+  partitioned_ = true;
+  for (const int partition : partitions) assigned_.erase(partition);
+  // Its state stays: should the partition come back, only what others
+  // processed meanwhile is handed over.
+  for (auto& [number, state] : partitions_) state->owned = assigned_.contains(number);
+}
+
+void StreamService::on_partition(int partition) {
+  current_partition_ = partition;
+  current_ = &partition_state(partition);
+}
+
 void StreamService::on_record(std::span<const std::byte> record) {
   if (!first_time(record)) return;
+  fanout_.open = current_->owned;
+  take(record);
+}
+
+void StreamService::on_handed_over(std::span<const std::byte> record) {
+  if (!first_time(record)) return;
+  ++counters_.handed_over;
+  fanout_.open = false;  // the previous owner published what it derives
+  take(record);
+}
+
+void StreamService::take(std::span<const std::byte> record) {
+  // The partition before the record: the journal's replay needs it.
+  msg::RecordHeader header;
+  if (partitioned_ && series_partitions_ && msg::decode_header(record, header).ok() &&
+      !series_partitions_->note(header.instrument_id, current_partition_)) {
+    ++counters_.journal_errors;
+  }
   // Journaled first: what is derived is always derivable again.
   if (journal_ != nullptr && !journal_->append(record)) ++counters_.journal_errors;
   process(record);
@@ -226,7 +279,7 @@ OutputCounts StreamService::outputs_acknowledged() const {
 const std::string& StreamService::series_name(const msg::RecordHeader& header) {
   auto [entry, added] = series_names_.try_emplace(header.instrument_id);
   if (added || entry->second.empty()) {
-    entry->second = header.venue == msg::Venue::kComposite ? processor_.symbol_of(header.instrument_id)
+    entry->second = header.venue == msg::Venue::kComposite ? current_->processor.symbol_of(header.instrument_id)
                                                            : directory_.name(header.instrument_id);
   }
   return entry->second;

@@ -4,8 +4,10 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <span>
 #include <unordered_map>
 #include <unordered_set>
@@ -19,6 +21,7 @@
 #include "rtm/store/journal.hpp"
 #include "rtm/stream/instrument_directory.hpp"
 #include "rtm/stream/stream_processor.hpp"
+#include "series_partitions.hpp"
 
 namespace rtm::streamsvc {
 
@@ -59,7 +62,8 @@ struct StreamServiceCounters {
   std::atomic<std::uint64_t> undecodable{0};  // refused by the codec: counted, not processed
   std::atomic<std::uint64_t> lost{0};         // the bus lapped us (never with back-pressure)
   std::atomic<std::uint64_t> journal_errors{0};
-  std::atomic<std::uint64_t> duplicates{0};  // dropped by deduplication: already processed
+  std::atomic<std::uint64_t> duplicates{0};   // dropped by deduplication: already processed
+  std::atomic<std::uint64_t> handed_over{0};  // processed to take a partition over, nothing published
 };
 
 // The stream side of rtm, on the bus: each normalized record is journaled,
@@ -70,6 +74,16 @@ struct StreamServiceCounters {
 // other canonical ones. On start, recover() replays the journal, so that the
 // processor and the hot store are what they were for every record that
 // reached the disk; what the replay derives is not sent to `out` again.
+//
+// On a transport with partitions (Kafka), each partition of the input has
+// its own processor: its records make a deterministic stream of their own,
+// with their own event time, and its state moves between the members of a
+// group with the partition. A member publishes only what the partitions it
+// owns derive. A partition it takes over is first handed the records the
+// previous owner processed (on_handed_over): they rebuild its state, and
+// what they derive was published by the previous owner, so it is not again.
+// Records are keyed by canonical symbol, so a partition holds every venue of
+// its symbols: cross-venue bars and best bids/offers stay whole.
 class StreamService final : public msg::RecordHandler {
  public:
   StreamService(StreamServiceOptions options, stream::DerivedSink& out);
@@ -80,6 +94,10 @@ class StreamService final : public msg::RecordHandler {
   store::RecoveryReport recover();
 
   void on_record(std::span<const std::byte> record) override;
+  void on_handed_over(std::span<const std::byte> record) override;
+  void on_partitions_assigned(std::span<const int> partitions) override;
+  void on_partitions_revoked(std::span<const int> partitions) override;
+  void on_partition(int partition) override;
   // Writes what the journal has buffered (no fsync): before the transport
   // commits the records handled so far. False when the write failed.
   bool flush_journal();
@@ -89,8 +107,11 @@ class StreamService final : public msg::RecordHandler {
   void on_gap(std::uint64_t lost) override { counters_.lost += lost; }
 
   [[nodiscard]] const StreamServiceCounters& counters() const noexcept { return counters_; }
-  // Read on the stream thread only.
-  [[nodiscard]] const stream::StreamProcessor& processor() const noexcept { return processor_; }
+  // A partition's processor (the only one, 0, without partitions). On the
+  // stream thread only.
+  [[nodiscard]] const stream::StreamProcessor& processor(int partition = 0) {
+    return partition_state(partition).processor;
+  }
   // Records replayed from the journal whose derived records were published
   // again, because the checkpoint did not cover them.
   [[nodiscard]] std::uint64_t republished() const noexcept { return republished_; }
@@ -116,6 +137,16 @@ class StreamService final : public msg::RecordHandler {
     StreamService& service_;
   };
 
+  // What a partition of the input has built.
+  struct PartitionState {
+    PartitionState(const stream::StreamOptions& options, stream::SymbolResolver& symbols, stream::DerivedSink& out)
+        : processor(options, symbols, out) {}
+    stream::StreamProcessor processor;
+    bool owned = true;  // what it derives is published
+  };
+  PartitionState& partition_state(int partition);
+  // Journals and processes a record that is new to this service.
+  void take(std::span<const std::byte> record);
   bool process(std::span<const std::byte> record);
   [[nodiscard]] store::HotStore* derived_store() const noexcept;
   // What each output has been sent, and what it has acknowledged.
@@ -135,7 +166,14 @@ class StreamService final : public msg::RecordHandler {
   StreamServiceOptions options_;
   stream::InstrumentDirectory directory_;
   Fanout fanout_;
-  stream::StreamProcessor processor_;
+  std::map<int, std::unique_ptr<PartitionState>> partitions_;
+  PartitionState* current_ = nullptr;  // the partition of the records being processed
+  int current_partition_ = 0;
+  // Once the transport has said which partitions this service owns, those
+  // it has not said are not owned.
+  bool partitioned_ = false;
+  std::set<int> assigned_;
+  std::unique_ptr<SeriesPartitions> series_partitions_;  // with a journal
   std::unique_ptr<store::JournalWriter> journal_;
   StreamServiceCounters counters_;
   std::unique_ptr<DerivedCheckpoint> checkpoint_;

@@ -1,14 +1,15 @@
 #include "rtm/kafka/kafka_publisher.hpp"
 
 #include <atomic>
-#include <chrono>
 #include <charconv>
+#include <chrono>
 #include <cstdio>
 #include <stdexcept>
 #include <thread>
 
 #include "client_handles.hpp"
 #include "rtm/msg/codec.hpp"
+#include "symbol_keys.hpp"
 
 namespace rtm::kafka {
 namespace {
@@ -35,10 +36,10 @@ struct KafkaPublisher::Impl {
   detail::Client client;
   detail::Topic topic;
   std::atomic<bool> fatal{false};
-  std::jthread poller;  // last: serves delivery reports until destroyed
+  detail::SymbolKeys keys;  // on the publishing thread
+  std::jthread poller;      // last: serves delivery reports until destroyed
 
-  Impl(const KafkaOptions& options, const std::string& topic_name, KafkaCounters& counters_in)
-      : counters(counters_in) {
+  Impl(const KafkaOptions& options, const std::string& topic_name, KafkaCounters& counters_in) : counters(counters_in) {
     detail::Conf conf = detail::make_conf(options);
     // What keeps a retried batch from being written twice, and every
     // in-sync replica holding a record before it counts as delivered.
@@ -97,11 +98,13 @@ msg::PublishStatus KafkaPublisher::offer(std::span<const std::byte> record) {
   msg::RecordHeader header;
   char key[24];
   std::size_t key_size = 0;
-  // The key is the instrument id in decimal: readable in kcat -K, and what
-  // keeps an instrument in one partition. A record without a readable
-  // header still goes out, unkeyed, for the reader to count.
+  // The key is the id of the record's canonical symbol in decimal: readable
+  // in kcat -K, and what keeps a symbol's instruments, in order, in one
+  // partition. A record without a readable header still goes out, unkeyed,
+  // for the reader to count.
   if (msg::decode_header(record, header).ok()) {
-    key_size = static_cast<std::size_t>(std::to_chars(key, key + sizeof(key), header.instrument_id).ptr - key);
+    const msg::InstrumentId id = impl_->keys.key_of(header, record);
+    key_size = static_cast<std::size_t>(std::to_chars(key, key + sizeof(key), id).ptr - key);
   }
   // RD_KAFKA_MSG_F_COPY: the caller's buffer is reused as soon as we return.
   const int result = rd_kafka_produce(impl_->topic.get(), RD_KAFKA_PARTITION_UA, RD_KAFKA_MSG_F_COPY,

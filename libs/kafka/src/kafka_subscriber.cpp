@@ -3,12 +3,14 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <map>
 #include <stdexcept>
 #include <thread>
 #include <utility>
 #include <vector>
 
 #include "client_handles.hpp"
+#include "partition_marks.hpp"
 
 namespace rtm::kafka {
 
@@ -27,6 +29,17 @@ struct KafkaSubscriber::Impl {
   // The last record handled per partition in the current poll: its offset
   // is stored once the poll's records are durable.
   std::vector<std::pair<std::int32_t, std::int64_t>> handled;
+  bool handed_over_any = false;  // in the current poll
+  // Group members: how far this member's state goes in each partition, and
+  // for the partitions it is being handed, the committed offset up to which
+  // it reads what another member processed before.
+  detail::PartitionMarks marks;
+  std::map<int, std::int64_t> hand_over_until;
+  // Where a hand-over after this member's mark starts: a first record
+  // beyond it means the topic no longer holds what lies between.
+  std::map<int, std::int64_t> hand_over_from;
+  msg::RecordHandler* handler = nullptr;  // during poll(): rebalances happen there
+  int last_partition = -1;
 
   Impl(const KafkaOptions& options, std::string topic_name, msg::SubscribeOptions start, KafkaCounters& counters_in,
        RebalanceListener listener_in)
@@ -110,13 +123,72 @@ struct KafkaSubscriber::Impl {
     event.assigned = error == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS;
     for (int i = 0; i < list->cnt; ++i) event.partitions.push_back(list->elems[i].partition);
     if (event.assigned) {
+      self.plan_hand_over(list);
       rd_kafka_assign(client, list);
+      if (self.handler != nullptr) self.handler->on_partitions_assigned(event.partitions);
     } else {
       // What this member processed is committed before another takes over.
       rd_kafka_commit(client, nullptr, 0);
       rd_kafka_assign(client, nullptr);
+      for (const int partition : event.partitions) {
+        self.hand_over_until.erase(partition);
+        self.hand_over_from.erase(partition);
+      }
+      if (self.handler != nullptr) self.handler->on_partitions_revoked(event.partitions);
     }
+    self.last_partition = -1;
     if (self.listener) self.listener(event);
+  }
+
+  // For each partition assigned whose committed offset is beyond this
+  // member's mark, reading starts after the mark (at the beginning without
+  // one) and what comes before the committed offset is handed over.
+  void plan_hand_over(rd_kafka_topic_partition_list_t* list) {
+    detail::PartitionList committed(rd_kafka_topic_partition_list_copy(list));
+    if (const rd_kafka_resp_err_t error = rd_kafka_committed(client.get(), committed.get(), 10'000)) {
+      // Reading resumes at the committed offsets all the same; this
+      // member's state for the partitions it had not seen lacks their past.
+      counters.consume_errors.fetch_add(1, std::memory_order_relaxed);
+      std::fprintf(stderr, "kafka: the committed offsets of %s are unknown (%s): no hand-over\n", topic.c_str(),
+                   rd_kafka_err2str(error));
+      return;
+    }
+    for (int i = 0; i < committed->cnt; ++i) {
+      const rd_kafka_topic_partition_t& partition = committed->elems[i];
+      if (partition.err != RD_KAFKA_RESP_ERR_NO_ERROR || partition.offset < 0) continue;  // nothing committed
+      const std::optional<std::int64_t> next = marks.next(partition.partition);
+      if (next && *next >= partition.offset) {
+        // This member's state is whole, and may go beyond what was committed
+        // (a commit refused during the rebalance): it reads on after it.
+        list->elems[i].offset = *next;
+        continue;
+      }
+      list->elems[i].offset = next ? *next : RD_KAFKA_OFFSET_BEGINNING;
+      hand_over_until[partition.partition] = partition.offset;
+      if (next) hand_over_from[partition.partition] = *next;
+    }
+  }
+
+  // Whether a record is one handed over; a partition whose hand-over has
+  // reached the committed offset is live from then on.
+  bool handed_over(int partition, std::int64_t offset) {
+    const auto until = hand_over_until.find(partition);
+    if (until == hand_over_until.end()) return false;
+    if (const auto from = hand_over_from.find(partition); from != hand_over_from.end()) {
+      if (offset > from->second) {
+        // Retention deleted them before this member took the partition
+        // back: its state misses them. Said, and counted.
+        const std::int64_t missing = std::min(offset, until->second) - from->second;
+        counters.handed_over_missing.fetch_add(static_cast<std::uint64_t>(missing), std::memory_order_relaxed);
+        std::fprintf(
+            stderr, "kafka: %s [%d]: offsets %lld to %lld are gone from the topic; the state taken over lacks them\n",
+            topic.c_str(), partition, static_cast<long long>(from->second), static_cast<long long>(offset - 1));
+      }
+      hand_over_from.erase(from);
+    }
+    const bool before = offset < until->second;
+    if (offset + 1 >= until->second) hand_over_until.erase(until);
+    return before;
   }
 
   void note_handled(std::int32_t partition, std::int64_t offset) {
@@ -130,8 +202,13 @@ struct KafkaSubscriber::Impl {
   }
 
   // Only now may the records' offsets be committed: next is the one after.
+  // The marks follow what is durable too.
   void store_handled() {
     if (before_commit) before_commit();
+    for (const auto& [partition, offset] : handled) marks.note(partition, offset);
+    if (!marks.save()) counters.consume_errors.fetch_add(1, std::memory_order_relaxed);
+    handed_over_any = false;
+    if (handled.empty()) return;
     detail::PartitionList list(rd_kafka_topic_partition_list_new(static_cast<int>(handled.size())));
     for (const auto& [partition, offset] : handled) {
       rd_kafka_topic_partition_list_add(list.get(), topic.c_str(), partition)->offset = offset + 1;
@@ -180,6 +257,7 @@ KafkaSubscriber::~KafkaSubscriber() = default;
 
 std::size_t KafkaSubscriber::poll(msg::RecordHandler& handler, std::size_t limit) {
   Impl& impl = *impl_;
+  impl.handler = &handler;
   std::size_t delivered = 0;
   while (delivered < limit) {
     detail::Message message(rd_kafka_consumer_poll(impl.client.get(), 0));
@@ -196,12 +274,28 @@ std::size_t KafkaSubscriber::poll(msg::RecordHandler& handler, std::size_t limit
       continue;
     }
     impl.mark_end(message->partition, false);
-    handler.on_record({static_cast<const std::byte*>(message->payload), message->len});
+    if (message->partition != impl.last_partition) {
+      impl.last_partition = message->partition;
+      handler.on_partition(message->partition);
+    }
+    const std::span<const std::byte> record{static_cast<const std::byte*>(message->payload), message->len};
     ++delivered;
     impl.counters.consumed.fetch_add(1, std::memory_order_relaxed);
-    if (impl.in_group) impl.note_handled(message->partition, message->offset);
+    if (!impl.in_group) {
+      handler.on_record(record);
+    } else if (impl.handed_over(message->partition, message->offset)) {
+      // Its offset is committed already: only the mark moves.
+      handler.on_handed_over(record);
+      impl.counters.handed_over.fetch_add(1, std::memory_order_relaxed);
+      impl.marks.note(message->partition, message->offset);
+      impl.handed_over_any = true;
+    } else {
+      handler.on_record(record);
+      impl.note_handled(message->partition, message->offset);
+    }
   }
-  if (!impl.handled.empty()) impl.store_handled();
+  if (!impl.handled.empty() || impl.handed_over_any) impl.store_handled();
+  impl.handler = nullptr;
   impl.update_lag();
   return delivered;
 }
@@ -211,9 +305,18 @@ bool KafkaSubscriber::caught_up() const noexcept {
   return !at_end.empty() && std::find(at_end.begin(), at_end.end(), false) == at_end.end();
 }
 
-void KafkaSubscriber::set_before_commit(std::function<void()> hook) { impl_->before_commit = std::move(hook); }
+void KafkaSubscriber::set_before_commit(std::function<void()> hook) {
+  impl_->before_commit = std::move(hook);
+}
+
+void KafkaSubscriber::set_partition_marks_file(const std::filesystem::path& file) {
+  impl_->marks = detail::PartitionMarks(file);
+}
 
 bool KafkaSubscriber::commit() {
+  // A final save, whatever its age: the state it describes is durable.
+  if (impl_->before_commit) impl_->before_commit();
+  impl_->marks.save(std::chrono::milliseconds(0));
   const rd_kafka_resp_err_t error = rd_kafka_commit(impl_->client.get(), nullptr, 0);
   return error == RD_KAFKA_RESP_ERR_NO_ERROR || error == RD_KAFKA_RESP_ERR__NO_OFFSET;
 }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <mutex>
+#include <tuple>
 
 namespace rtm::store {
 
@@ -12,6 +13,18 @@ template <class Series>
 auto first_starting_at(Series& series, std::int64_t start) {
   return std::lower_bound(series.begin(), series.end(), start,
                           [](const msg::Bar& bar, std::int64_t value) { return bar.start_ns < value; });
+}
+
+// Whether `incoming` may replace `kept`, a bar of the same series and start:
+// an open bar never replaces a final one, nor a revision a later one (a
+// member of the stream group republishing after a restart, or two members
+// around a rebalance, may send an older state after a newer one). The same
+// rule as the history database's upsert.
+bool supersedes(const msg::Bar& incoming, const msg::Bar& kept) {
+  const auto rank = [](const msg::Bar& bar) {
+    return std::tuple((bar.header.flags & msg::flags::kFinal) != 0, bar.revision, bar.trade_count);
+  };
+  return rank(incoming) >= rank(kept);
 }
 
 }  // namespace
@@ -31,8 +44,8 @@ void HotStore::add_symbol(msg::InstrumentId composite, std::string_view symbol) 
 
 void HotStore::add_trade(const msg::Trade& trade) {
   const msg::RecordHeader& h = trade.header;
-  const StoredTrade stored{h.ts_event,      h.ts_recv,        h.sequence,       trade.price, trade.size,
-                           trade.trade_id,  trade.aggressor,  trade.price_scale, trade.size_scale};
+  const StoredTrade stored{h.ts_event,     h.ts_recv,       h.sequence,        trade.price,     trade.size,
+                           trade.trade_id, trade.aggressor, trade.price_scale, trade.size_scale};
   std::unique_lock lock(mutex_);
   TradeLog& log = trades_[h.instrument_id];
   log.venue = h.venue;
@@ -57,11 +70,11 @@ void HotStore::put_bar(const msg::Bar& bar) {
   if (series.empty() || series.back().start_ns < bar.start_ns) {
     series.push_back(bar);  // a new bar: nearly always the newest
   } else if (series.back().start_ns == bar.start_ns) {
-    series.back() = bar;  // the open bar, changed
+    if (supersedes(bar, series.back())) series.back() = bar;  // the open bar, changed
   } else {
     const auto at = first_starting_at(series, bar.start_ns);
     if (at != series.end() && at->start_ns == bar.start_ns) {
-      *at = bar;  // a revision
+      if (supersedes(bar, *at)) *at = bar;  // a revision
     } else {
       series.insert(at, bar);
     }

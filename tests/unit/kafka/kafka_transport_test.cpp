@@ -1,101 +1,20 @@
 // The Kafka transport against librdkafka's mock cluster, which speaks the
 // real protocol over TCP: what is published arrives whole, in order per
 // instrument, exactly once, through broker outages and request errors.
-#include <gtest/gtest.h>
-
 #include <array>
 #include <chrono>
-#include <map>
+#include <filesystem>
 #include <thread>
-#include <vector>
 
-#include "rtm/kafka/kafka_transport.hpp"
-#include "rtm/kafka/mock_cluster.hpp"
-#include "rtm/msg/codec.hpp"
+#include "kafka_test_support.hpp"
 
 namespace rtm::kafka {
 namespace {
 
 using namespace std::chrono_literals;
+using namespace rtm::kafka::testing;
 
-constexpr const char* kChannel = "rtm.test.v1";
-
-std::vector<std::byte> trade_record(msg::InstrumentId instrument, std::uint64_t sequence) {
-  msg::Trade trade;
-  trade.header.venue = msg::Venue::kBinance;
-  trade.header.instrument_id = instrument;
-  trade.header.sequence = sequence;
-  trade.header.ts_event = static_cast<std::int64_t>(sequence) * 1000;
-  trade.header.ts_recv = trade.header.ts_event + 1;
-  trade.price = 100 + static_cast<std::int64_t>(sequence);
-  trade.size = 1;
-  trade.price_scale = 2;
-  trade.size_scale = 0;
-  trade.aggressor = msg::Aggressor::kBuy;
-  std::vector<std::byte> out(msg::kEncodedSize<msg::Trade>);
-  EXPECT_TRUE(msg::encode(trade, out).ok());
-  return out;
-}
-
-// Records seen, per instrument, in arrival order.
-struct Collector final : msg::RecordHandler {
-  std::map<msg::InstrumentId, std::vector<std::uint64_t>> sequences;
-  std::size_t records = 0;
-  std::size_t undecodable = 0;
-  void on_record(std::span<const std::byte> record) override {
-    msg::Trade trade;
-    if (!msg::decode(record, trade).ok()) {
-      ++undecodable;
-      return;
-    }
-    sequences[trade.header.instrument_id].push_back(trade.header.sequence);
-    ++records;
-  }
-  void on_gap(std::uint64_t /*lost*/) override {}
-};
-
-bool poll_until(msg::Subscriber& subscriber, Collector& collector, std::size_t records,
-                std::chrono::seconds timeout = 30s) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (collector.records < records && std::chrono::steady_clock::now() < deadline) {
-    if (subscriber.poll(collector, 1000) == 0) std::this_thread::sleep_for(5ms);
-  }
-  return collector.records >= records;
-}
-
-void publish(msg::Publisher& publisher, std::uint64_t from, std::uint64_t to, int instruments = 5) {
-  for (std::uint64_t sequence = from; sequence <= to; ++sequence) {
-    for (int instrument = 1; instrument <= instruments; ++instrument) {
-      const auto record = trade_record(static_cast<msg::InstrumentId>(instrument), sequence);
-      while (publisher.offer(record) == msg::PublishStatus::kBackPressured) std::this_thread::sleep_for(1ms);
-    }
-  }
-}
-
-void expect_exactly(const Collector& collector, std::uint64_t last, int instruments = 5) {
-  EXPECT_EQ(collector.undecodable, 0U);
-  ASSERT_EQ(collector.sequences.size(), static_cast<std::size_t>(instruments));
-  for (const auto& [instrument, sequences] : collector.sequences) {
-    ASSERT_EQ(sequences.size(), last) << "instrument " << instrument;
-    for (std::size_t i = 0; i < sequences.size(); ++i) {
-      ASSERT_EQ(sequences[i], i + 1) << "instrument " << instrument << " out of order or duplicated";
-    }
-  }
-}
-
-class KafkaTransportTest : public ::testing::Test {
- protected:
-  KafkaOptions options(std::string group = {}) const {
-    KafkaOptions o;
-    o.brokers = cluster.bootstrap();
-    o.group_id = std::move(group);
-    o.partitions = 4;
-    o.linger_ms = 1;
-    return o;
-  }
-  void SetUp() override { cluster.create_topic(kChannel, 4, 1); }
-  MockCluster cluster{3};
-};
+class KafkaTransportTest : public KafkaTest {};
 
 TEST_F(KafkaTransportTest, EveryRecordArrivesOnceInOrderPerInstrument) {
   KafkaTransport transport(options());
@@ -144,10 +63,15 @@ TEST_F(KafkaTransportTest, GroupResumesAfterWhatItProcessed) {
   group.properties["max.poll.interval.ms"] = "3000";
   group.properties["session.timeout.ms"] = "3000";
   KafkaTransport consumer_side(group);
+  // The member keeps its marks (how far its state goes) as a restarted
+  // member finds them, beside its journal.
+  const std::filesystem::path marks = ::testing::TempDir() + "rtm-kafka-resume-marks";
+  std::filesystem::remove(marks);
   Collector first;
   int made_durable = 0;
   {
     auto subscriber = consumer_side.make_kafka_subscriber(kChannel, {.start = msg::StartFrom::kEarliest});
+    subscriber->set_partition_marks_file(marks);
     // What makes the handled records durable runs before their offsets are stored.
     subscriber->set_before_commit([&] { ++made_durable; });
     ASSERT_TRUE(poll_until(*subscriber, first, 1500));
@@ -157,13 +81,16 @@ TEST_F(KafkaTransportTest, GroupResumesAfterWhatItProcessed) {
   publish(*publisher, 301, 400);
   ASSERT_EQ(publisher->flush(10s), 0U);
 
-  // The group's next member starts after what the first processed.
+  // The member, restarted on its marks, starts after what it processed,
+  // with nothing to be handed over.
   Collector second;
   auto subscriber = consumer_side.make_kafka_subscriber(kChannel, {.start = msg::StartFrom::kEarliest});
+  subscriber->set_partition_marks_file(marks);
   ASSERT_TRUE(poll_until(*subscriber, second, 500));
   std::this_thread::sleep_for(500ms);
   subscriber->poll(second, 10'000);
   EXPECT_EQ(second.records, 500U);
+  EXPECT_EQ(second.handed_over_records, 0U);
   for (const auto& [instrument, sequences] : second.sequences) {
     ASSERT_FALSE(sequences.empty());
     EXPECT_EQ(sequences.front(), 301U) << "instrument " << instrument;

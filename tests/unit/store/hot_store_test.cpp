@@ -89,7 +89,8 @@ TEST(HotStore, ATradeTakesNoMoreMemoryThanItsRecord) {
 
 TEST(HotStore, TradesAreKeptByCountAndByAgeAndQueriedByTime) {
   HotStore store({.trade_retention = 10s, .max_trades_per_instrument = 50});
-  for (std::uint64_t i = 0; i < 100; ++i) store.add_trade(trade(kBtc, kStart + static_cast<std::int64_t>(i) * 1'000'000, i));
+  for (std::uint64_t i = 0; i < 100; ++i)
+    store.add_trade(trade(kBtc, kStart + static_cast<std::int64_t>(i) * 1'000'000, i));
   // By count: the newest 50.
   std::vector<msg::Trade> all = store.trades(kBtc, 0, INT64_MAX, 1000);
   ASSERT_EQ(all.size(), 50U);
@@ -175,6 +176,32 @@ TEST(HotStore, OlderBarsArriveLateAndKeepTheirPlace) {
   ASSERT_EQ(middle.size(), 2U) << "starts in [1m, 5m)";
   EXPECT_EQ(middle[0].start_ns, kStart + 2 * 60'000'000'000LL);
   EXPECT_EQ(middle[1].start_ns, kStart + 3 * 60'000'000'000LL);
+}
+
+// Two stream members around a rebalance, or one republishing after a
+// restart, may send a bar's older state after its newer one: a final bar is
+// never replaced by an open one, nor a revision by an earlier one.
+TEST(HotStore, AnOlderStateOfABarNeverReplacesANewerOne) {
+  HotStore store({.bar_retention = 60min, .max_bars_per_series = 100});
+  msg::Bar final_bar = bar(kStart, 0, 5);
+  final_bar.header.flags = msg::flags::kFinal;
+  store.put_bar(final_bar);
+  store.put_bar(bar(kStart, 0, 4));  // the open bar, as it was a moment before
+  std::vector<msg::Bar> bars = store.bars(kBtc, 60'000'000'000, 0, INT64_MAX, 10);
+  ASSERT_EQ(bars.size(), 1U);
+  EXPECT_EQ(bars[0].trade_count, 5U);
+  EXPECT_NE(bars[0].header.flags & msg::flags::kFinal, 0);
+
+  msg::Bar revised = bar(kStart, 2, 7);
+  revised.header.flags = msg::flags::kFinal | msg::flags::kRevision;
+  store.put_bar(revised);
+  msg::Bar earlier_revision = bar(kStart, 1, 6);
+  earlier_revision.header.flags = msg::flags::kFinal | msg::flags::kRevision;
+  store.put_bar(earlier_revision);
+  bars = store.bars(kBtc, 60'000'000'000, 0, INT64_MAX, 10);
+  ASSERT_EQ(bars.size(), 1U);
+  EXPECT_EQ(bars[0].revision, 2U);
+  EXPECT_EQ(bars[0].trade_count, 7U);
 }
 
 TEST(HotStore, BooksAlertsStatsAndSymbols) {

@@ -14,8 +14,10 @@
 namespace rtm::kafka {
 
 // A channel's writer on a Kafka topic: an idempotent producer (acks=all), each
-// record keyed by its instrument id so that an instrument's records stay in
-// order in one partition. offer() queues and serves the delivery reports
+// record keyed by its instrument's canonical symbol (learned from the
+// definitions that pass through; the instrument itself until then) so that
+// an instrument's records stay in order in one partition, with the other
+// venues' instruments of the same symbol. offer() queues and serves the delivery reports
 // that have arrived (into the counters), without waiting; a thread of the
 // publisher's own serves them while nothing is offered. A full local queue
 // is back-pressure, never unbounded memory.

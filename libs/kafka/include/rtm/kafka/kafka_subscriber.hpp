@@ -2,6 +2,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <filesystem>
 #include <functional>
 #include <memory>
 #include <string>
@@ -32,6 +33,16 @@ using RebalanceListener = std::function<void(const RebalanceEvent&)>;
 // (at least once; the stream service's deduplication by instrument and
 // sequence makes it effectively once).
 //
+// A member's state is handed over with its partitions. The subscriber keeps
+// a mark per partition: the last record this member processed, whoever owns
+// the partition now. When it is assigned a partition whose committed offset
+// lies beyond its mark (another member processed those records meanwhile),
+// it reads from after the mark (from the beginning, without one) and
+// delivers the records before the committed offset to on_handed_over, then
+// the live ones to on_record. The handler is told its partitions as they
+// change (on_partitions_assigned, on_partitions_revoked) and the partition
+// of the records that follow (on_partition).
+//
 // Without: it reads every partition of the topic from the start or the end,
 // commits nothing, and knows when it has caught up (an API replica, `rtm tail`).
 class KafkaSubscriber final : public msg::Subscriber {
@@ -51,12 +62,18 @@ class KafkaSubscriber final : public msg::Subscriber {
   // Without a group: every partition has been read to its end at least once
   // since the last record (what `rtm tail --exit` waits for).
   [[nodiscard]] bool caught_up() const noexcept;
-  // Commits stored offsets now (group members); false when the commit failed.
+  // Runs the before-commit hook, saves the marks and commits stored offsets
+  // now (group members); false when the commit failed.
   bool commit();
   // Called on the polling thread before the offsets of the records a poll
   // handled are stored for commit: what makes those records durable (the
   // stream service's journal write) goes here. Set before the first poll.
   void set_before_commit(std::function<void()> hook);
+  // Keeps the marks in `file` (after the before-commit hook has made what
+  // they describe durable), read now: a member that restarts on its
+  // journal is handed over only what others processed since. Without it the
+  // marks live in memory. Throws std::runtime_error for an unreadable file.
+  void set_partition_marks_file(const std::filesystem::path& file);
 
  private:
   struct Impl;

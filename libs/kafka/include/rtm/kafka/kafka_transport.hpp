@@ -17,7 +17,7 @@ namespace rtm::kafka {
 
 // The bus when the services run apart: each channel is a Kafka topic (by
 // default of the channel's own name; `topics` renames them). Publishers are
-// idempotent producers keyed by instrument; subscribers are consumers, in
+// idempotent producers keyed by canonical symbol; subscribers are consumers, in
 // options.group_id's group if there is one.
 class KafkaTransport final : public msg::Transport {
  public:

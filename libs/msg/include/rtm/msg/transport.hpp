@@ -23,6 +23,22 @@ class RecordHandler {
   virtual void on_record(std::span<const std::byte> record) = 0;
   // `lost` records were published but will never reach this subscriber.
   virtual void on_gap(std::uint64_t lost) = 0;
+
+  // For transports that split a channel into partitions shared among the
+  // members of a group (Kafka); the others never call these, and a handler
+  // that keeps no state per partition can ignore them.
+  //
+  // Partitions this member owns from now on, or has just given up (what it
+  // processed of those was committed first).
+  virtual void on_partitions_assigned(std::span<const int> /*partitions*/) {}
+  virtual void on_partitions_revoked(std::span<const int> /*partitions*/) {}
+  // The records that follow come from this partition (said when it changes).
+  virtual void on_partition(int /*partition*/) {}
+  // A record of a partition this member has just taken over, which another
+  // member processed before, publishing what it derived, and committed:
+  // delivered so that this handler's state for the partition is whole
+  // before its live records follow.
+  virtual void on_handed_over(std::span<const std::byte> record) { on_record(record); }
 };
 
 class Publisher {
