@@ -29,6 +29,16 @@ class GroupHandOverTest : public KafkaTest {
     group.properties["heartbeat.interval.ms"] = "200";
     return group;
   }
+  // Trades `from` to `to` of every instrument, acknowledged.
+  void publish_acknowledged(std::uint64_t from, std::uint64_t to) {
+    if (!publisher_) publisher_ = producer_side_.make_kafka_publisher(kChannel);  // once the topic exists
+    publish(*publisher_, from, to);
+    ASSERT_EQ(publisher_->flush(10s), 0U);
+  }
+
+ private:
+  KafkaTransport producer_side_{options()};
+  std::unique_ptr<KafkaPublisher> publisher_;
 };
 
 // Per instrument, what a member was handed over and then read live, in the
@@ -83,10 +93,7 @@ bool every_record_live(const std::vector<const Collector*>& members, std::uint64
 }
 
 TEST_F(GroupHandOverTest, ANewMemberIsHandedWhatTheGroupProcessedBefore) {
-  KafkaTransport producer_side(options());
-  auto publisher = producer_side.make_kafka_publisher(kChannel);
-  publish(*publisher, 1, 300);
-  ASSERT_EQ(publisher->flush(10s), 0U);
+  publish_acknowledged(1, 300);
 
   KafkaTransport consumer_side(group_options());
   {
@@ -96,8 +103,7 @@ TEST_F(GroupHandOverTest, ANewMemberIsHandedWhatTheGroupProcessedBefore) {
     EXPECT_EQ(first.handed_over_records, 0U);  // nothing was committed before it
     EXPECT_TRUE(subscriber->commit());
   }
-  publish(*publisher, 301, 400);
-  ASSERT_EQ(publisher->flush(10s), 0U);
+  publish_acknowledged(301, 400);
 
   // Another member, with no state of its own: the group's past comes first,
   // handed over, then what nobody has processed, live.
@@ -114,10 +120,7 @@ TEST_F(GroupHandOverTest, ANewMemberIsHandedWhatTheGroupProcessedBefore) {
 }
 
 TEST_F(GroupHandOverTest, PartitionsMoveBetweenLiveMembersWithTheirPast) {
-  KafkaTransport producer_side(options());
-  auto publisher = producer_side.make_kafka_publisher(kChannel);
-  publish(*publisher, 1, 200);
-  ASSERT_EQ(publisher->flush(10s), 0U);
+  publish_acknowledged(1, 200);
 
   KafkaTransport consumer_side(group_options());
   Collector first;
@@ -139,8 +142,7 @@ TEST_F(GroupHandOverTest, PartitionsMoveBetweenLiveMembersWithTheirPast) {
   }
   ASSERT_FALSE(second.owned.empty()) << "the second member was given no partition";
   ASSERT_FALSE(first.owned.empty());
-  publish(*publisher, 201, 300);
-  ASSERT_EQ(publisher->flush(10s), 0U);
+  publish_acknowledged(201, 300);
   while (!every_record_live({&first, &second}, 300) && std::chrono::steady_clock::now() < deadline) {
     first_member->poll(first, 1000);
     second_member->poll(second, 1000);
@@ -158,8 +160,7 @@ TEST_F(GroupHandOverTest, PartitionsMoveBetweenLiveMembersWithTheirPast) {
   // share, and reads on from there.
   EXPECT_TRUE(first_member->commit());
   first_member.reset();
-  publish(*publisher, 301, 400);
-  ASSERT_EQ(publisher->flush(10s), 0U);
+  publish_acknowledged(301, 400);
   while (!reached(second, 400) && std::chrono::steady_clock::now() < deadline + 30s) {
     second_member->poll(second, 1000);
     std::this_thread::sleep_for(5ms);

@@ -73,12 +73,17 @@ StreamServiceOptions minute_bars() {
   return options;
 }
 
+// The transport gives the service `partitions`; the records that follow
+// come from the first.
+void assign(StreamService& service, std::vector<int> partitions) {
+  service.on_partitions_assigned(partitions);
+  service.on_partition(partitions.front());
+}
+
 TEST(StreamPartitions, OnlyThePartitionsAMemberOwnsPublish) {
   Collected out;
   StreamService service(minute_bars(), out);
-  const std::array owned{0};
-  service.on_partitions_assigned(owned);
-  service.on_partition(0);
+  assign(service, {0});
   send(service, trade(kKraken, kStart, 1));
   const std::size_t published = out.records();
   EXPECT_GT(published, 0U);
@@ -109,9 +114,7 @@ TEST(StreamPartitions, OnlyThePartitionsAMemberOwnsPublish) {
 TEST(StreamPartitions, HandedOverRecordsBuildTheStateSilently) {
   Collected out;
   StreamService service(minute_bars(), out);
-  const std::array owned{0};
-  service.on_partitions_assigned(owned);
-  service.on_partition(0);
+  assign(service, {0});
   for (std::uint64_t i = 1; i <= 10; ++i) {
     send(service, trade(kKraken, kStart + static_cast<std::int64_t>(i) * 1'000'000'000, i), Delivery::kHandedOver);
   }
@@ -134,9 +137,7 @@ TEST(StreamPartitions, HandedOverRecordsBuildTheStateSilently) {
 TEST(StreamPartitions, EachPartitionKeepsItsOwnEventTime) {
   Collected out;
   StreamService service(minute_bars(), out);
-  const std::array owned{0, 1};
-  service.on_partitions_assigned(owned);
-  service.on_partition(0);
+  assign(service, {0, 1});
   send(service, trade(kKraken, kStart + 10 * kMinute, 1));
   service.on_partition(1);
   for (std::uint64_t i = 1; i <= 5; ++i) {
@@ -162,9 +163,7 @@ TEST(StreamPartitions, TheJournalIsReplayedIntoEachRecordsPartition) {
     Collected out;
     StreamService service(options, out);
     service.recover();
-    const std::array owned{0, 1};
-    service.on_partitions_assigned(owned);
-    service.on_partition(0);
+    assign(service, {0, 1});
     send(service, trade(kKraken, kStart + 10 * kMinute, 1));
     service.on_partition(1);
     for (std::uint64_t i = 1; i <= 5; ++i) {
