@@ -1,14 +1,12 @@
 #include "derived_checkpoint.hpp"
 
-#include <fcntl.h>
-#include <unistd.h>
-
-#include <cerrno>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
 #include <string>
 #include <system_error>
+
+#include "rtm/common/replace_file.hpp"
 
 namespace rtm::streamsvc {
 
@@ -49,14 +47,9 @@ void DerivedCheckpoint::write(const SequenceMarks& marks) const {
   for (const auto& [instrument, sequence] : marks) {
     text += std::to_string(instrument) + ' ' + std::to_string(sequence) + '\n';
   }
-  const std::filesystem::path temporary = file_.string() + ".new";
-  const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) throw std::system_error(errno, std::generic_category(), "cannot write " + temporary.string());
-  const bool written = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) && ::fsync(fd) == 0;
-  const int error = errno;
-  ::close(fd);
-  if (!written) throw std::system_error(error, std::generic_category(), "cannot write " + temporary.string());
-  std::filesystem::rename(temporary, file_);
+  if (const std::error_code error = common::replace_file(file_, text, /*sync=*/true)) {
+    throw std::system_error(error, "cannot write " + file_.string());
+  }
 }
 
 }  // namespace rtm::streamsvc

@@ -68,21 +68,20 @@ StreamService::~StreamService() = default;
 store::RecoveryReport StreamService::recover() {
   store::RecoveryReport report;
   if (!options_.journal) return report;
+  std::filesystem::create_directories(options_.journal->directory);
   std::optional<SequenceMarks> delivered;
   if (options_.derived_acknowledged && options_.deduplicate) {
-    std::filesystem::create_directories(options_.journal->directory);
     checkpoint_ = std::make_unique<DerivedCheckpoint>(options_.journal->directory / "derived-acknowledged");
     delivered = checkpoint_->load();
   }
-  std::filesystem::create_directories(options_.journal->directory);
   series_partitions_ = std::make_unique<SeriesPartitions>(options_.journal->directory / "series-partitions");
   fanout_.open = false;
   report = store::recover_journal(
       options_.journal->directory, {.skip_corrupt = options_.skip_corrupt}, [&](std::span<const std::byte> record) {
-        // Rebuilds the last sequences too.
-        if (!first_time(record)) return;
         msg::RecordHeader header;
         const bool readable = msg::decode_header(record, header).ok();
+        // Rebuilds the last sequences too.
+        if (readable && !first_time(header)) return;
         // Each record to the state of the partition it came from.
         current_ = &partition_state(readable ? series_partitions_->of(header.instrument_id) : 0);
         // What a record after the checkpoint derived may never have arrived:
@@ -103,9 +102,8 @@ store::RecoveryReport StreamService::recover() {
   return report;
 }
 
-bool StreamService::first_time(std::span<const std::byte> record) {
-  msg::RecordHeader header;
-  if (!options_.deduplicate || !msg::decode_header(record, header).ok() || header.sequence == 0) return true;
+bool StreamService::first_time(const msg::RecordHeader& header) {
+  if (!options_.deduplicate || header.sequence == 0) return true;
   std::uint64_t& last = last_sequence_[header.instrument_id];
   if (header.sequence <= last) {
     ++counters_.duplicates;
@@ -203,16 +201,19 @@ StreamService::PartitionState& StreamService::partition_state(int partition) {
 }
 
 void StreamService::on_partitions_assigned(std::span<const int> partitions) {
-  partitioned_ = true;
   assigned_.insert(partitions.begin(), partitions.end());
-  for (auto& [number, state] : partitions_) state->owned = assigned_.contains(number);
+  refresh_ownership();
 }
 
 void StreamService::on_partitions_revoked(std::span<const int> partitions) {
-  partitioned_ = true;
   for (const int partition : partitions) assigned_.erase(partition);
   // Its state stays: should the partition come back, only what others
   // processed meanwhile is handed over.
+  refresh_ownership();
+}
+
+void StreamService::refresh_ownership() {
+  partitioned_ = true;
   for (auto& [number, state] : partitions_) state->owned = assigned_.contains(number);
 }
 
@@ -222,23 +223,33 @@ void StreamService::on_partition(int partition) {
 }
 
 void StreamService::on_record(std::span<const std::byte> record) {
-  if (!first_time(record)) return;
+  msg::RecordHeader header;
+  const msg::RecordHeader* readable = read_header(record, header);
+  if (readable != nullptr && !first_time(*readable)) return;
   fanout_.open = current_->owned;
-  take(record);
+  take(record, readable);
 }
 
 void StreamService::on_handed_over(std::span<const std::byte> record) {
-  if (!first_time(record)) return;
+  msg::RecordHeader header;
+  const msg::RecordHeader* readable = read_header(record, header);
+  if (readable != nullptr && !first_time(*readable)) return;
   ++counters_.handed_over;
   fanout_.open = false;  // the previous owner published what it derives
-  take(record);
+  take(record, readable);
 }
 
-void StreamService::take(std::span<const std::byte> record) {
+const msg::RecordHeader* StreamService::read_header(std::span<const std::byte> record,
+                                                    msg::RecordHeader& header) const {
+  // Only deduplication and the partitions' file need it: rtm run reads none.
+  const bool needed = options_.deduplicate || (partitioned_ && series_partitions_);
+  return needed && msg::decode_header(record, header).ok() ? &header : nullptr;
+}
+
+void StreamService::take(std::span<const std::byte> record, const msg::RecordHeader* header) {
   // The partition before the record: the journal's replay needs it.
-  msg::RecordHeader header;
-  if (partitioned_ && series_partitions_ && msg::decode_header(record, header).ok() &&
-      !series_partitions_->note(header.instrument_id, current_partition_)) {
+  if (header != nullptr && partitioned_ && series_partitions_ &&
+      !series_partitions_->note(header->instrument_id, current_partition_)) {
     ++counters_.journal_errors;
   }
   // Journaled first: what is derived is always derivable again.

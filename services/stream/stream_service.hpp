@@ -145,8 +145,14 @@ class StreamService final : public msg::RecordHandler {
     bool owned = true;  // what it derives is published
   };
   PartitionState& partition_state(int partition);
-  // Journals and processes a record that is new to this service.
-  void take(std::span<const std::byte> record);
+  // Journals and processes a record that is new to this service; `header`
+  // is its header when read_header read it.
+  void take(std::span<const std::byte> record, const msg::RecordHeader* header);
+  // The record's header into `header` when something needs it and it is
+  // readable; nullptr otherwise.
+  const msg::RecordHeader* read_header(std::span<const std::byte> record, msg::RecordHeader& header) const;
+  // Marks the partitions owned as the assignment says.
+  void refresh_ownership();
   bool process(std::span<const std::byte> record);
   [[nodiscard]] store::HotStore* derived_store() const noexcept;
   // What each output has been sent, and what it has acknowledged.
@@ -156,7 +162,7 @@ class StreamService final : public msg::RecordHandler {
   const std::string& series_name(const msg::RecordHeader& header);
   // False for a record already processed (deduplicate only); otherwise it
   // becomes its instrument's last sequence.
-  bool first_time(std::span<const std::byte> record);
+  bool first_time(const msg::RecordHeader& header);
   // A canonical symbol's first derived record: its definition goes out.
   void define_symbol(msg::InstrumentId composite);
   void store_book(const msg::RecordHeader& header);

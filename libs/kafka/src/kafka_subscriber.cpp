@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstdio>
 #include <map>
+#include <optional>
 #include <stdexcept>
 #include <thread>
 #include <utility>
@@ -34,10 +35,13 @@ struct KafkaSubscriber::Impl {
   // for the partitions it is being handed, the committed offset up to which
   // it reads what another member processed before.
   detail::PartitionMarks marks;
-  std::map<int, std::int64_t> hand_over_until;
-  // Where a hand-over after this member's mark starts: a first record
-  // beyond it means the topic no longer holds what lies between.
-  std::map<int, std::int64_t> hand_over_from;
+  struct HandOver {
+    std::int64_t until = 0;  // the committed offset
+    // Where it starts when after this member's mark: a first record beyond
+    // it means the topic no longer holds what lies between.
+    std::optional<std::int64_t> from;
+  };
+  std::map<int, HandOver> hand_overs;
   msg::RecordHandler* handler = nullptr;  // during poll(): rebalances happen there
   int last_partition = -1;
 
@@ -130,10 +134,7 @@ struct KafkaSubscriber::Impl {
       // What this member processed is committed before another takes over.
       rd_kafka_commit(client, nullptr, 0);
       rd_kafka_assign(client, nullptr);
-      for (const int partition : event.partitions) {
-        self.hand_over_until.erase(partition);
-        self.hand_over_from.erase(partition);
-      }
+      for (const int partition : event.partitions) self.hand_overs.erase(partition);
       if (self.handler != nullptr) self.handler->on_partitions_revoked(event.partitions);
     }
     self.last_partition = -1;
@@ -164,30 +165,28 @@ struct KafkaSubscriber::Impl {
         continue;
       }
       list->elems[i].offset = next ? *next : RD_KAFKA_OFFSET_BEGINNING;
-      hand_over_until[partition.partition] = partition.offset;
-      if (next) hand_over_from[partition.partition] = *next;
+      hand_overs[partition.partition] = {partition.offset, next};
     }
   }
 
   // Whether a record is one handed over; a partition whose hand-over has
   // reached the committed offset is live from then on.
   bool handed_over(int partition, std::int64_t offset) {
-    const auto until = hand_over_until.find(partition);
-    if (until == hand_over_until.end()) return false;
-    if (const auto from = hand_over_from.find(partition); from != hand_over_from.end()) {
-      if (offset > from->second) {
-        // Retention deleted them before this member took the partition
-        // back: its state misses them. Said, and counted.
-        const std::int64_t missing = std::min(offset, until->second) - from->second;
-        counters.handed_over_missing.fetch_add(static_cast<std::uint64_t>(missing), std::memory_order_relaxed);
-        std::fprintf(
-            stderr, "kafka: %s [%d]: offsets %lld to %lld are gone from the topic; the state taken over lacks them\n",
-            topic.c_str(), partition, static_cast<long long>(from->second), static_cast<long long>(offset - 1));
-      }
-      hand_over_from.erase(from);
+    const auto found = hand_overs.find(partition);
+    if (found == hand_overs.end()) return false;
+    HandOver& hand_over = found->second;
+    if (hand_over.from && offset > *hand_over.from) {
+      // Retention deleted them before this member took the partition back:
+      // its state misses them. Said, and counted.
+      const std::int64_t missing = std::min(offset, hand_over.until) - *hand_over.from;
+      counters.handed_over_missing.fetch_add(static_cast<std::uint64_t>(missing), std::memory_order_relaxed);
+      std::fprintf(
+          stderr, "kafka: %s [%d]: offsets %lld to %lld are gone from the topic; the state taken over lacks them\n",
+          topic.c_str(), partition, static_cast<long long>(*hand_over.from), static_cast<long long>(offset - 1));
     }
-    const bool before = offset < until->second;
-    if (offset + 1 >= until->second) hand_over_until.erase(until);
+    hand_over.from.reset();  // only the first record can tell
+    const bool before = offset < hand_over.until;
+    if (offset + 1 >= hand_over.until) hand_overs.erase(found);
     return before;
   }
 

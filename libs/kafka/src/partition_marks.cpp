@@ -1,10 +1,11 @@
 #include "partition_marks.hpp"
 
-#include <cstdio>
 #include <fstream>
 #include <stdexcept>
 #include <string>
 #include <system_error>
+
+#include "rtm/common/replace_file.hpp"
 
 namespace rtm::kafka::detail {
 
@@ -31,16 +32,11 @@ bool PartitionMarks::save(std::chrono::milliseconds every) {
   const auto now = std::chrono::steady_clock::now();
   if (now - last_save_ < every) return true;
   last_save_ = now;
-  std::filesystem::path temporary = file_;
-  temporary += ".tmp";
-  {
-    std::ofstream out(temporary, std::ios::trunc);
-    for (const auto& [partition, offset] : marks_) out << partition << ' ' << offset << '\n';
-    if (!out.flush()) return false;
-  }
-  std::error_code error;
-  std::filesystem::rename(temporary, file_, error);
-  if (error) return false;
+  std::string text;
+  for (const auto& [partition, offset] : marks_)
+    text += std::to_string(partition) + ' ' + std::to_string(offset) + '\n';
+  // Not synced, as the journal's write that precedes it is not.
+  if (common::replace_file(file_, text, /*sync=*/false)) return false;
   dirty_ = false;
   return true;
 }
