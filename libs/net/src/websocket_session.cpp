@@ -1,7 +1,7 @@
 #include "websocket_session.hpp"
 
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
+#include "queued_write_stream.hpp"
+
 #include <boost/asio/post.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -26,63 +26,55 @@ constexpr auto kAwait = asio::use_awaitable;
 // our close frame before it is cut.
 constexpr auto kCloseGrace = std::chrono::seconds(10);
 
-// The idle writer's completion handler, kept until there is work (move-only,
-// so not a std::function).
-struct ParkedWriter {
-  virtual ~ParkedWriter() = default;
-  virtual void resume() = 0;
-};
-template <class Handler>
-struct Parked final : ParkedWriter {
-  explicit Parked(Handler h) : handler(std::move(h)) {}
-  void resume() override { std::move(handler)(); }
-  Handler handler;
-};
+// At most this much of the application's queue is taken into one write;
+// the rest waits there, where its policy (conflate, drop) still applies.
+constexpr std::size_t kMaxBatchMessages = 64;
+constexpr std::size_t kMaxBatchBytes = 256 * 1024;
 
 // The state one connection's reader and writer share, on the loop's thread.
 struct Connection : std::enable_shared_from_this<Connection> {
   Connection(beast::tcp_stream stream, const asio::any_io_executor& loop_executor)
-      : ws(std::move(stream)), executor(loop_executor) {}
+      : ws(QueuedWriteStream(std::move(stream))), executor(loop_executor) {}
 
-  // Writes what the application has queued, waiting for wake() when nothing
-  // is; ends with a close frame when asked to close.
-  awaitable<void> write_loop() {
-    const auto self = shared_from_this();
-    error_code ec;
-    while (!ended) {
-      const SharedText message = client ? client->next_message() : nullptr;
-      // What was queued before a close goes out first (an error saying why).
-      if (closing && !message) {
-        websocket::close_reason reason;
-        reason.code = close_code_;
-        // A close frame carries at most 123 bytes of reason.
-        const std::string_view text = std::string_view(close_text_).substr(0, reason.reason.max_size());
-        reason.reason.assign(text.data(), text.size());
-        co_await ws.async_close(reason, asio::redirect_error(kAwait, ec));
-        break;
-      }
-      if (!message) {
-        co_await idle();
-        continue;
-      }
-      ws.text(true);
-      co_await ws.async_write(asio::buffer(*message), asio::redirect_error(kAwait, ec));
-      if (ec) break;
+  // Called once the connection is shared: from here on its writes hold it.
+  void start_writing() {
+    QueuedWriteStream& layer = ws.next_layer();
+    layer.set_owner(weak_from_this());
+    layer.on_drained([this] { pump(); });
+  }
+
+  // Moves what the application has queued to the socket, whenever the last
+  // write is done: a connection that cannot keep up takes many messages in
+  // its next write, and a fast one a message per write. Once asked to
+  // close, and what was queued before (an error saying why) is gone, the
+  // close frame follows.
+  void pump() {
+    QueuedWriteStream& layer = ws.next_layer();
+    if (!accepted || ended || close_started || !layer.idle() || layer.failed()) return;
+    std::size_t messages = 0;
+    std::size_t bytes = 0;
+    while (client && messages < kMaxBatchMessages && bytes < kMaxBatchBytes) {
+      SharedText message = client->next_message();
+      if (!message) break;
+      ++messages;
+      bytes += message->size();
+      layer.queue_text(std::move(message));
     }
+    if (messages > 0) {
+      layer.flush();
+      return;
+    }
+    if (closing) start_close();
   }
 
-  // Suspends the writer until wake(). A parked completion handler rather
-  // than a timer: a fan-out wakes thousands of writers per message, and a
-  // timer's arming and cancelling cost more than the write itself.
-  awaitable<void> idle() {
-    co_await asio::async_initiate<decltype(kAwait), void()>(
-        [this](auto handler) { parked = std::make_unique<Parked<decltype(handler)>>(std::move(handler)); }, kAwait);
-  }
-  // On the loop's thread: resumes an idle writer, there and then.
-  void wake() {
-    if (!parked) return;
-    const std::unique_ptr<ParkedWriter> writer = std::move(parked);
-    writer->resume();
+  void start_close() {
+    close_started = true;
+    websocket::close_reason reason;
+    reason.code = close_code_;
+    // A close frame carries at most 123 bytes of reason.
+    const std::string_view text = std::string_view(close_text_).substr(0, reason.reason.max_size());
+    reason.reason.assign(text.data(), text.size());
+    ws.async_close(reason, [self = shared_from_this()](error_code) {});
   }
 
   void request_close(std::uint16_t code, std::string reason) {
@@ -90,7 +82,7 @@ struct Connection : std::enable_shared_from_this<Connection> {
     closing = true;
     close_code_ = code;
     close_text_ = std::move(reason);
-    wake();
+    pump();
     // A peer that reads nothing cannot take the close frame: cut it after a grace.
     auto timer = std::make_shared<asio::steady_timer>(executor, kCloseGrace);
     timer->async_wait([self = shared_from_this(), timer](error_code) {
@@ -100,11 +92,12 @@ struct Connection : std::enable_shared_from_this<Connection> {
     });
   }
 
-  websocket::stream<beast::tcp_stream> ws;
-  std::unique_ptr<ParkedWriter> parked;  // the writer, while it is idle
+  websocket::stream<QueuedWriteStream> ws;
   asio::any_io_executor executor;
   std::shared_ptr<WebSocketHandler> client;
+  bool accepted = false;  // no frame before the handshake's answer
   bool closing = false;
+  bool close_started = false;
   bool ended = false;
   std::uint16_t close_code_ = close_code::kNormal;
   std::string close_text_;
@@ -119,7 +112,7 @@ class Peer final : public WebSocketPeer {
 
   void notify() override {
     asio::post(executor_, [weak = connection_] {
-      if (const auto connection = weak.lock(); connection && !connection->ended) connection->wake();
+      if (const auto connection = weak.lock(); connection && !connection->ended) connection->pump();
     });
   }
   void close(std::uint16_t code, std::string reason) override {
@@ -140,14 +133,14 @@ awaitable<void> run_websocket(beast::tcp_stream stream, http::request<http::stri
                               std::list<beast::tcp_stream*>& open_sockets, HttpServerCounters& counters) {
   const asio::any_io_executor executor = stream.get_executor();
   auto connection = std::make_shared<Connection>(std::move(stream), executor);
-  // An idle writer's handler holds the connection, which holds the handler:
-  // if this coroutine is destroyed unfinished (its loop torn down), the
-  // handler goes with it, and the writer's frame with the handler.
-  struct ReleaseIdleWriter {
+  // The drain callback points into the connection, which holds it: cleared
+  // when this coroutine ends, finished or destroyed with its loop.
+  struct ReleaseWriter {
     Connection& connection;
-    ~ReleaseIdleWriter() { connection.parked.reset(); }
-  } release_idle_writer{*connection};
-  websocket::stream<beast::tcp_stream>& ws = connection->ws;
+    ~ReleaseWriter() { connection.ws.next_layer().on_drained(nullptr); }
+  } release_writer{*connection};
+  connection->start_writing();
+  websocket::stream<QueuedWriteStream>& ws = connection->ws;
   const auto registered = open_sockets.insert(open_sockets.end(), &beast::get_lowest_layer(ws));
   beast::get_lowest_layer(ws).expires_never();  // the websocket's own timeouts from here on
   // A small kernel buffer: what a slow client cannot take waits in the
@@ -179,7 +172,8 @@ awaitable<void> run_websocket(beast::tcp_stream stream, http::request<http::stri
   if (!ec) {
     ++counters.websockets;
     ++counters.websockets_open;
-    asio::co_spawn(executor, connection->write_loop(), asio::detached);
+    connection->accepted = true;
+    connection->pump();  // what the application queued on accepting it
     beast::flat_buffer buffer;
     for (;;) {
       co_await ws.async_read(buffer, asio::redirect_error(kAwait, ec));
@@ -191,8 +185,7 @@ awaitable<void> run_websocket(beast::tcp_stream stream, http::request<http::stri
     // Beast answers a message over the limit with close code 1009 itself.
     --counters.websockets_open;
   }
-  connection->ended = true;
-  connection->wake();
+  connection->ended = true;  // nothing more is written
   open_sockets.erase(registered);
   connection->client->on_close();
   connection->client.reset();  // the application's side may hold the peer: no cycle past here
