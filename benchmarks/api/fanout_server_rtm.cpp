@@ -7,11 +7,13 @@
 
 #include "api_server.hpp"
 #include "fanout_common.hpp"
+#include "rtm/common/allocator_tuning.hpp"
 #include "rtm/msg/channels.hpp"
 #include "rtm/msg/codec.hpp"
 #include "rtm/msg/in_process_transport.hpp"
 
 int main() {
+  rtm::common::tune_allocator_for_server();  // as every rtm binary does
   using namespace rtm;
   bench::raise_descriptor_limit();
   store::HotStore store;

@@ -10,10 +10,12 @@
 #include <string>
 
 #include "rest_api.hpp"
+#include "rtm/common/allocator_tuning.hpp"
 #include "rtm/net/event_loop.hpp"
 #include "rtm/net/http_server.hpp"
 
 int main() {
+  rtm::common::tune_allocator_for_server();  // as every rtm binary does
   using namespace rtm;
   store::HotStore store;
   const msg::InstrumentId composite = msg::make_instrument_id(msg::Venue::kComposite, "BTC-USD");

@@ -15,6 +15,7 @@
 #include "derived_store_writer.hpp"
 #include "kafka_cli_options.hpp"
 #include "kafka_metrics.hpp"
+#include "rtm/common/allocator_tuning.hpp"
 #include "rtm/kafka/kafka_transport.hpp"
 #include "rtm/msg/channels.hpp"
 #include "rtm/msg/subscription_thread.hpp"
@@ -56,6 +57,7 @@ class Discard final : public rtm::stream::DerivedSink {
 }  // namespace
 
 int main(int argc, char** argv) {
+  rtm::common::tune_allocator_for_server();
   using namespace rtm;
   constexpr unsigned kGroups = services::kApiOptions;
   if (services::wants_help(argc - 1, argv + 1)) {

@@ -334,18 +334,16 @@ net::HttpResponse RestApi::bars(QueryParams& params) const {
   }
   // A page of bars is the largest answer the API gives, and the one a chart
   // asks for on every load: each bar's text is copied from the cache when
-  // the bar has not changed since it was last written. Appending never
-  // zero-fills the body first, as writing into it in place would.
+  // the bar has not changed since it was last written (final bars in a row
+  // with one copy). Appending never zero-fills the body first, as writing
+  // into it in place would.
   net::HttpResponse response;
   std::string& body = response.body;
   body.reserve(64 + bars.size() * kBarJsonBytes);
   body += R"({"bars":[)";
   {
     const std::lock_guard lock(bar_texts_mutex_);
-    for (std::size_t i = 0; i < bars.size(); ++i) {
-      if (i != 0) body += ',';
-      body += bar_texts_.text(bars[i], name);
-    }
+    bar_texts_.append_page(bars, name, body);
   }
   body += "]}";
   return response;

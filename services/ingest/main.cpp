@@ -15,6 +15,7 @@
 #include "kafka_metrics.hpp"
 #include "ops_server.hpp"
 #include "option_reader.hpp"
+#include "rtm/common/allocator_tuning.hpp"
 #include "rtm/feeds/publishing_sink.hpp"
 #include "rtm/kafka/kafka_transport.hpp"
 #include "rtm/msg/channels.hpp"
@@ -39,6 +40,7 @@ constexpr const char* kUsage =
 }  // namespace
 
 int main(int argc, char** argv) {
+  rtm::common::tune_allocator_for_server();
   using namespace rtm;
   if (services::wants_help(argc - 1, argv + 1)) {
     std::printf("%s%s%s", kUsage, services::kKafkaOptionsHelp, ingest::kIngestOptionsHelp);

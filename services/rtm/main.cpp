@@ -10,6 +10,7 @@
 #include "normalize_command.hpp"
 #include "record_command.hpp"
 #include "replay_command.hpp"
+#include "rtm/common/allocator_tuning.hpp"
 #include "run_command.hpp"
 #include "tail_command.hpp"
 
@@ -45,6 +46,7 @@ void print_usage(std::FILE* out) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  rtm::common::tune_allocator_for_server();
   if (argc < 2 || std::strcmp(argv[1], "--help") == 0 || std::strcmp(argv[1], "-h") == 0) {
     print_usage(stdout);
     return 0;

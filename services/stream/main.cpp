@@ -21,6 +21,7 @@
 #include "kafka_metrics.hpp"
 #include "ops_server.hpp"
 #include "option_reader.hpp"
+#include "rtm/common/allocator_tuning.hpp"
 #include "rtm/kafka/kafka_transport.hpp"
 #include "rtm/msg/channels.hpp"
 #include "rtm/msg/subscription_thread.hpp"
@@ -54,6 +55,7 @@ constexpr const char* kUsage =
 }  // namespace
 
 int main(int argc, char** argv) {
+  rtm::common::tune_allocator_for_server();
   using namespace rtm;
   constexpr unsigned kGroups = services::kStreamOptions;
   if (services::wants_help(argc - 1, argv + 1)) {
