@@ -32,13 +32,17 @@ std::uint8_t text_frame_header(std::size_t length, std::array<char, 10>& header)
 }  // namespace
 
 void QueuedWriteStream::queue_text(SharedText message) {
-  if (error_) return;
+  if (error_ || close_queued_) return;
   Chunk& chunk = queue_.emplace_back();
   chunk.header_size = text_frame_header(message->size(), chunk.header);
   chunk.message = std::move(message);
 }
 
 void QueuedWriteStream::queue_copy(std::string bytes) {
+  // A close frame (FIN and opcode 8; the handshake's answer starts "HTTP"):
+  // Beast wrote it answering the peer's close or on our request.
+  constexpr unsigned char kFinalClose = 0x88;
+  if (!bytes.empty() && static_cast<unsigned char>(bytes.front()) == kFinalClose) close_queued_ = true;
   queue_.emplace_back().copy = std::move(bytes);
 }
 

@@ -73,7 +73,8 @@ class QueuedWriteStream {
         handler, buffers);
   }
 
-  // Queues a final text frame carrying `message`, which is not copied.
+  // Queues a final text frame carrying `message`, which is not copied; once
+  // Beast has queued a close frame, nothing (no data may follow a close).
   void queue_text(SharedText message);
   // Writes what is queued, unless a write is under way (its end writes on).
   void flush();
@@ -109,6 +110,7 @@ class QueuedWriteStream {
   std::size_t front_written_ = 0;  // bytes of the front chunk already written
   std::vector<boost::asio::const_buffer> buffers_;
   bool writing_ = false;
+  bool close_queued_ = false;
   boost::system::error_code error_;
   std::function<void()> drained_;
   std::vector<std::function<void()>> flushed_waiters_;

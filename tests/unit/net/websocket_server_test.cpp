@@ -3,7 +3,7 @@
 // order, also when they leave in batches and the socket takes them in parts,
 // with the client's pings answered between them; a close requested by the
 // application follows what was queued before it; a client's close is
-// answered.
+// answered. And the queue under it, alone: nothing follows a close frame.
 #include <gtest/gtest.h>
 
 #include <boost/asio/connect.hpp>
@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "queued_write_stream.hpp"
 #include "rtm/net/event_loop.hpp"
 #include "rtm/net/http_server.hpp"
 
@@ -146,6 +147,47 @@ TEST_F(WebSocketServerTest, AnApplicationCloseFollowsWhatWasQueuedBeforeIt) {
   ASSERT_EQ(received.size(), kSizes.size() + 2);
   EXPECT_EQ(received[kSizes.size()], "last but one");
   EXPECT_EQ(received.back(), "last");
+}
+
+// What the far end of a connection reads from a QueuedWriteStream given
+// `queue` to do, until the stream's side is shut down.
+template <class Queue>
+std::string written_by(Queue&& queue) {
+  asio::io_context io;
+  asio::ip::tcp::acceptor acceptor(io, {asio::ip::make_address("127.0.0.1"), 0});
+  asio::ip::tcp::socket far(io);
+  far.connect(acceptor.local_endpoint());
+  detail::QueuedWriteStream layer(boost::beast::tcp_stream(acceptor.accept()));
+  queue(layer);
+  layer.flush();
+  while (!layer.idle() && io.run_one() > 0) {
+  }
+  io.poll();  // Beast-side completions
+  layer.next_layer().socket().shutdown(asio::socket_base::shutdown_send);
+  std::string read;
+  boost::system::error_code ec;
+  std::array<char, 256> chunk{};
+  while (!ec) read.append(chunk.data(), far.read_some(asio::buffer(chunk), ec));
+  return read;
+}
+
+TEST(QueuedWriteStreamTest, MessagesAreFramedAndNothingFollowsACloseFrame) {
+  EXPECT_EQ(
+      written_by([](detail::QueuedWriteStream& layer) { layer.queue_text(std::make_shared<const std::string>("hi")); }),
+      std::string("\x81\x02hi", 4));
+  std::size_t accepted = 0;
+  EXPECT_EQ(written_by([&](detail::QueuedWriteStream& layer) {
+              layer.queue_text(std::make_shared<const std::string>("before"));
+              const std::string close_frame("\x88\x00", 2);  // as Beast writes it
+              layer.async_write_some(asio::buffer(close_frame),
+                                     [&](boost::system::error_code, std::size_t n) { accepted = n; });
+              layer.queue_text(std::make_shared<const std::string>("after"));
+            }),
+            std::string("\x81\x06"
+                        "before"
+                        "\x88\x00",
+                        10));
+  EXPECT_EQ(accepted, 2U);
 }
 
 }  // namespace
