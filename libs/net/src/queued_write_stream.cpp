@@ -70,7 +70,7 @@ void QueuedWriteStream::on_written(error_code ec, std::size_t written) {
   if (ec) {
     error_ = ec;
     queue_.clear();
-    front_written_ = written;
+    front_written_ = 0;
     drained();
     return;
   }
