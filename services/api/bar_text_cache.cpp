@@ -101,7 +101,7 @@ std::size_t BarTextCache::copy_from_run(Run& run, std::span<const msg::Bar> bars
   }
   if (taken > 0) {
     const std::size_t last = slot + taken - 1;
-    out.append(run.text, run.offsets[slot], run.offsets[last] + run.lengths[last] - run.offsets[slot]);
+    out.append(run.text, run.offsets[slot], run.end_of(last) - run.offsets[slot]);
   }
   return taken;
 }
@@ -115,7 +115,6 @@ void BarTextCache::append_to_run(Run& run, const msg::Bar& bar) {
   }
   run.bars.push_back(bar);
   run.offsets.push_back(offset);
-  run.lengths.push_back(run.text.size() - offset);
   ++run_bars_;
   ++counters_.misses;
 }
@@ -128,7 +127,6 @@ void BarTextCache::trim_runs() {
     run.text.erase(0, cut);
     run.bars.erase(run.bars.begin(), run.bars.begin() + static_cast<std::ptrdiff_t>(drop));
     run.offsets.erase(run.offsets.begin(), run.offsets.begin() + static_cast<std::ptrdiff_t>(drop));
-    run.lengths.erase(run.lengths.begin(), run.lengths.begin() + static_cast<std::ptrdiff_t>(drop));
     for (std::size_t& offset : run.offsets) offset -= cut;
     run_bars_ -= drop;
   }

@@ -66,13 +66,17 @@ class BarTextCache {
   };
 
   // A series' final bars in start order; `text` holds their objects
-  // joined by commas, bar k's at [offsets[k], offsets[k] + lengths[k]).
+  // joined by commas, bar k's starting at offsets[k] and ending at the
+  // comma before the next one (or at the end).
   struct Run {
     std::string name;
     std::string text;
     std::vector<msg::Bar> bars;
     std::vector<std::size_t> offsets;
-    std::vector<std::size_t> lengths;
+
+    [[nodiscard]] std::size_t end_of(std::size_t k) const noexcept {
+      return k + 1 < offsets.size() ? offsets[k + 1] - 1 : text.size();
+    }
   };
   struct RunKey {
     msg::InstrumentId series = msg::kNoInstrument;

@@ -52,9 +52,8 @@ void QueuedWriteStream::flush() {
   std::size_t skip = front_written_;
   for (const Chunk& chunk : queue_) {
     if (buffers_.size() + 2 > kMaxBuffers) break;
-    const std::string& payload = chunk.message ? *chunk.message : chunk.copy;
     for (const asio::const_buffer part :
-         {asio::buffer(chunk.header.data(), chunk.header_size), asio::buffer(payload)}) {
+         {asio::buffer(chunk.header.data(), chunk.header_size), asio::buffer(chunk.payload())}) {
       const std::size_t skipped = std::min(skip, part.size());
       skip -= skipped;
       if (part.size() > skipped) buffers_.push_back(part + skipped);
@@ -85,8 +84,7 @@ void QueuedWriteStream::on_written(error_code ec, std::size_t written) {
 void QueuedWriteStream::drop_written(std::size_t written) {
   written += front_written_;
   while (!queue_.empty()) {
-    const Chunk& chunk = queue_.front();
-    const std::size_t size = chunk.header_size + (chunk.message ? chunk.message->size() : chunk.copy.size());
+    const std::size_t size = queue_.front().size();
     if (written < size) break;
     written -= size;
     queue_.pop_front();

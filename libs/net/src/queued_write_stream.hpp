@@ -97,6 +97,9 @@ class QueuedWriteStream {
     std::uint8_t header_size = 0;
     SharedText message;
     std::string copy;
+
+    [[nodiscard]] const std::string& payload() const noexcept { return message ? *message : copy; }
+    [[nodiscard]] std::size_t size() const noexcept { return header_size + payload().size(); }
   };
 
   void queue_copy(std::string bytes);
