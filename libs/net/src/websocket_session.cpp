@@ -133,8 +133,8 @@ awaitable<void> run_websocket(beast::tcp_stream stream, http::request<http::stri
                               std::list<beast::tcp_stream*>& open_sockets, HttpServerCounters& counters) {
   const asio::any_io_executor executor = stream.get_executor();
   auto connection = std::make_shared<Connection>(std::move(stream), executor);
-  // The drain callback points into the connection, which holds it: cleared
-  // when this coroutine ends, finished or destroyed with its loop.
+  // Once this coroutine has ended (finished, or destroyed with its loop), a
+  // write still completing must not refill from the application's side.
   struct ReleaseWriter {
     Connection& connection;
     ~ReleaseWriter() { connection.ws.next_layer().on_drained(nullptr); }
