@@ -2,9 +2,9 @@
 // checksum uses: carry-less multiplication folds 16 bytes per step where the
 // CPU has PCLMULQDQ (libs/feeds is built for it on x86-64), and a
 // slicing-by-8 table does the rest and every other CPU.
-#include <array>
 #include <cstdint>
 
+#include "crc32_arithmetic.hpp"
 #include "rtm/feeds/kraken_adapter.hpp"
 
 #if defined(__PCLMUL__) && defined(__SSE4_1__)
@@ -15,34 +15,14 @@
 namespace rtm::feeds {
 namespace {
 
-// Slicing-by-8 tables: table[0] is the classic byte table, table[k]
-// advances a byte that is k bytes further from the end, so eight bytes fold
-// into the register with eight lookups and no dependency between them.
-using CrcTables = std::array<std::array<std::uint32_t, 256>, 8>;
-
-constexpr CrcTables make_crc_tables() noexcept {
-  CrcTables tables{};
-  for (std::uint32_t i = 0; i < 256; ++i) {
-    std::uint32_t c = i;
-    for (int bit = 0; bit < 8; ++bit) c = (c & 1U) != 0 ? 0xEDB88320U ^ (c >> 1) : c >> 1;
-    tables[0][i] = c;
-  }
-  for (std::size_t k = 1; k < tables.size(); ++k) {
-    for (std::size_t i = 0; i < 256; ++i) tables[k][i] = (tables[k - 1][i] >> 8) ^ tables[0][tables[k - 1][i] & 0xFFU];
-  }
-  return tables;
-}
-constexpr CrcTables kCrc = make_crc_tables();
-
 // The CRC register over `bytes` (no initial or final xor).
 std::uint32_t crc_tables(std::uint32_t reg, const unsigned char* p, std::size_t length) noexcept {
   for (; length >= 8; p += 8, length -= 8) {
-    const std::uint32_t low =
-        reg ^ (std::uint32_t{p[0]} | std::uint32_t{p[1]} << 8 | std::uint32_t{p[2]} << 16 | std::uint32_t{p[3]} << 24);
-    reg = kCrc[7][low & 0xFFU] ^ kCrc[6][(low >> 8) & 0xFFU] ^ kCrc[5][(low >> 16) & 0xFFU] ^ kCrc[4][low >> 24] ^
-          kCrc[3][p[4]] ^ kCrc[2][p[5]] ^ kCrc[1][p[6]] ^ kCrc[0][p[7]];
+    std::uint64_t word = 0;  // the first byte lowest, whatever the CPU's byte order
+    for (unsigned k = 0; k < 8; ++k) word |= std::uint64_t{p[k]} << (8 * k);
+    reg = detail::crc_eight_bytes(reg, word);
   }
-  for (; length > 0; ++p, --length) reg = kCrc[0][(reg ^ *p) & 0xFFU] ^ (reg >> 8);
+  for (; length > 0; ++p, --length) reg = detail::crc_byte(reg, *p);
   return reg;
 }
 

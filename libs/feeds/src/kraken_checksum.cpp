@@ -8,6 +8,7 @@
 #include <immintrin.h>
 #endif
 
+#include "crc32_arithmetic.hpp"
 #include "rtm/feeds/kraken_adapter.hpp"
 
 namespace rtm::feeds {
@@ -48,11 +49,31 @@ namespace {
   return out + 8 - leading_zeros;
 }
 
+constexpr std::uint64_t k1e8 = 100'000'000;
+constexpr std::uint64_t k1e16 = k1e8 * k1e8;
+
+// A value below 10^16 as sixteen ASCII digits in two words (the first digit
+// in the lowest byte of `high`), and how many of them are leading zeros
+// (at most fifteen: zero is "0"). Formed without a branch on the length:
+// book sizes straddle 10^8 at random, where such a branch mispredicted.
+struct DigitBlock {
+  std::uint64_t high = 0, low = 0;
+  unsigned leading_zeros = 0;
+};
+
+[[gnu::always_inline]] inline DigitBlock digit_block(std::uint64_t v) noexcept {
+  DigitBlock block{ascii_eight_digits(v / k1e8), ascii_eight_digits(v % k1e8), 0};
+  constexpr std::uint64_t kZeros = 0x3030303030303030ULL;
+  // A zero digit is 0 once '0' is taken off, so the leading zeros are the
+  // low zero bytes.
+  const auto high_zeros = static_cast<unsigned>(std::countr_zero(block.high - kZeros)) / 8;  // 8 when all are
+  const unsigned low_zeros = std::min(static_cast<unsigned>(std::countr_zero(block.low - kZeros)) / 8, 7U);
+  block.leading_zeros = high_zeros == 8 ? 8 + low_zeros : high_zeros;
+  return block;
+}
+
 // The mantissa's decimal text, as std::to_chars writes it but without its
-// digit counting and division loop, and for any value below 10^16 without
-// a branch on its length: sixteen digits are formed (two words of eight)
-// and the leading zeros skipped. Book sizes straddle 10^8 at random, where a
-// branch on the length mispredicted. `out` needs 28 bytes (the last ones may
+// digit counting and division loop. `out` needs 28 bytes (the last ones may
 // be scribbled past the text's end).
 [[gnu::always_inline]] inline char* write_integer(char* out, std::int64_t value) noexcept {
   auto v = static_cast<std::uint64_t>(value);
@@ -60,26 +81,16 @@ namespace {
     *out++ = '-';
     v = ~v + 1;
   }
-  constexpr std::uint64_t k1e8 = 100'000'000;
-  if (v >= k1e8 * k1e8) {
-    return write_eight(write_eight(write_short(out, v / (k1e8 * k1e8)), (v / k1e8) % k1e8), v % k1e8);
+  if (v >= k1e16) {
+    return write_eight(write_eight(write_short(out, v / k1e16), (v / k1e8) % k1e8), v % k1e8);
   }
-  const std::uint64_t high = ascii_eight_digits(v / k1e8);
-  const std::uint64_t low = ascii_eight_digits(v % k1e8);
-  constexpr std::uint64_t kZeros = 0x3030303030303030ULL;
-  // Leading zeros: a zero digit is 0 once '0' is taken off, so they are the
-  // low zero bytes (the first digit is in the lowest byte); at most fifteen.
-  const std::uint64_t high_digits = high - kZeros;
-  const std::uint64_t low_digits = low - kZeros;
-  const auto high_zeros = static_cast<unsigned>(std::countr_zero(high_digits)) / 8;  // 8 when all are
-  const unsigned low_zeros = std::min(static_cast<unsigned>(std::countr_zero(low_digits)) / 8, 7U);  // "0" keeps one
-  const unsigned leading_zeros = high_zeros == 8 ? 8 + low_zeros : high_zeros;
+  const DigitBlock block = digit_block(v);
   // The digits, then room for the 16-byte copy from past the leading zeros.
   std::array<char, 32> digits{};
-  std::memcpy(digits.data(), &high, 8);
-  std::memcpy(digits.data() + 8, &low, 8);
-  std::memcpy(out, digits.data() + leading_zeros, 16);
-  return out + 16 - leading_zeros;
+  std::memcpy(digits.data(), &block.high, 8);
+  std::memcpy(digits.data() + 8, &block.low, 8);
+  std::memcpy(out, digits.data() + block.leading_zeros, 16);
+  return out + 16 - block.leading_zeros;
 }
 
 constexpr std::size_t kChecksumLevels = 10;
@@ -101,66 +112,133 @@ char* write_side(char* out, const OrderBook& book, msg::BookSide side) noexcept 
   return out;
 }
 
-// One level's text, written at `out` (which needs 48 bytes).
-[[gnu::always_inline]] inline std::uint32_t write_level(char* out, const PriceLevel& level) noexcept {
-  const char* end = write_integer(write_integer(out, level.price), level.size);
-  return static_cast<std::uint32_t>(end - out);
+using TextCrc = KrakenBookChecksum::TextCrc;
+
+// A number's text is at most 20 bytes, a level's 40: the whole text of ten
+// levels a side fits these shifts.
+constexpr std::size_t kMaxText = 2 * kChecksumLevels * 40;
+constexpr auto kShift = detail::make_shift_factors<kMaxText>();
+
+// A register run over n > 0 more zero bytes.
+[[gnu::always_inline]] inline std::uint32_t shifted(std::uint32_t crc, std::size_t n) noexcept {
+  return detail::crc_reduce(detail::carryless_multiply(crc, kShift[n]));
 }
 
-// Which of ten kept levels (prices[k], sizes[k]) equal `level`: bit k of
-// the result. Without a branch per candidate where SSE4.1 is there.
-[[gnu::always_inline]] inline unsigned find_level(const std::int64_t* prices, const std::int64_t* sizes,
-                                                  const PriceLevel& level) noexcept {
-  unsigned found = 0;
-#if defined(__SSE4_1__)
-  const __m128i price = _mm_set1_epi64x(level.price);
-  const __m128i size = _mm_set1_epi64x(level.size);
-  for (unsigned k = 0; k < 10; k += 2) {
-    const __m128i same_price = _mm_cmpeq_epi64(_mm_loadu_si128(reinterpret_cast<const __m128i*>(prices + k)), price);
-    const __m128i same_size = _mm_cmpeq_epi64(_mm_loadu_si128(reinterpret_cast<const __m128i*>(sizes + k)), size);
-    found |= static_cast<unsigned>(_mm_movemask_pd(_mm_castsi128_pd(_mm_and_si128(same_price, same_size)))) << k;
+// What z leading '0' digits of a sixteen-digit block contribute to its
+// register: the register of the block's last 16 - z digits is the block's
+// register xor this (the registers are linear in the text).
+constexpr std::array<std::uint32_t, 16> make_leading_zero_terms() noexcept {
+  std::array<std::uint32_t, 16> terms{};
+  for (std::size_t zeros = 0; zeros < terms.size(); ++zeros) {
+    std::uint32_t reg = 0;
+    for (std::size_t i = 0; i < zeros; ++i) reg = detail::crc_byte(reg, '0');
+    terms[zeros] = detail::crc_zero_bytes(reg, 16 - zeros);
   }
-#else
-  for (unsigned k = 0; k < 10; ++k) {
-    found |= static_cast<unsigned>(prices[k] == level.price && sizes[k] == level.size) << k;
+  return terms;
+}
+constexpr auto kLeadingZeroTerms = make_leading_zero_terms();
+
+// The register of a number's text as write_integer writes it, from the
+// text: for the numbers no DigitBlock holds.
+TextCrc text_crc(std::int64_t value) noexcept {
+  std::array<char, 32> text;
+  const char* end = write_integer(text.data(), value);
+  TextCrc result{0, static_cast<std::uint32_t>(end - text.data())};
+  for (const char* c = text.data(); c != end; ++c) result.crc = detail::crc_byte(result.crc, static_cast<std::uint8_t>(*c));
+  return result;
+}
+
+// The block's sixteen digits' register run on over `after` more zero bytes,
+// as products still to be reduced: each 32-bit word of digits is a register
+// of its own, shifted past the words and the bytes after it.
+[[gnu::always_inline]] inline std::uint64_t block_products(const DigitBlock& block, std::uint32_t after) noexcept {
+  using detail::carryless_multiply;
+  return carryless_multiply(static_cast<std::uint32_t>(block.high), kShift[after + 16]) ^
+         carryless_multiply(static_cast<std::uint32_t>(block.high >> 32), kShift[after + 12]) ^
+         carryless_multiply(static_cast<std::uint32_t>(block.low), kShift[after + 8]) ^
+         carryless_multiply(static_cast<std::uint32_t>(block.low >> 32), kShift[after + 4]);
+}
+
+[[gnu::always_inline]] inline bool fits_digit_block(std::int64_t value) noexcept {
+  return value >= 0 && static_cast<std::uint64_t>(value) < k1e16;
+}
+
+// A level's text (its price's then its qty's) as a register, worked out from
+// the digits in registers with carry-less products and one reduction.
+// Nothing is stored and loaded back, which is where writing the text cost
+// most (a load across several recent stores waits for them all).
+[[gnu::always_inline]] inline TextCrc level_crc(const PriceLevel& level) noexcept {
+  if (!fits_digit_block(level.price) || !fits_digit_block(level.size)) [[unlikely]] {
+    const TextCrc price = text_crc(level.price);
+    const TextCrc size = text_crc(level.size);
+    return {shifted(price.crc, size.length) ^ size.crc, price.length + size.length};
   }
-#endif
-  return found;
+  const DigitBlock price = digit_block(static_cast<std::uint64_t>(level.price));
+  const DigitBlock size = digit_block(static_cast<std::uint64_t>(level.size));
+  const std::uint32_t size_length = 16 - size.leading_zeros;
+  // A text is its block's last digits: its register is the block's xor the
+  // leading zeros' term, shifted like the block.
+  const std::uint64_t products =
+      block_products(price, size_length) ^
+      detail::carryless_multiply(kLeadingZeroTerms[price.leading_zeros], kShift[size_length]) ^
+      block_products(size, 0);
+  return {detail::crc_reduce(products) ^ kLeadingZeroTerms[size.leading_zeros],
+          16 - price.leading_zeros + size_length};
+}
+
+// A level's cache slot: the top bits of a multiplicative hash, which every
+// bit of the price and the size reaches.
+[[gnu::always_inline]] inline std::size_t slot_of(const PriceLevel& level, std::size_t slots) noexcept {
+  const std::uint64_t mixed =
+      (static_cast<std::uint64_t>(level.price) * 0x9E3779B97F4A7C15ULL) ^ static_cast<std::uint64_t>(level.size);
+  return static_cast<std::size_t>((mixed * 0xC2B2AE3D27D4EB4FULL) >> 56) % slots;
 }
 
 }  // namespace
 
 std::uint32_t KrakenBookChecksum::compute(const OrderBook& book) noexcept {
-  static_assert(kLevels == 10, "the lookup compares five pairs of levels");
-  // Room for every level's 48-byte copy, the last one's included.
-  std::array<char, 2 * kLevels * 48> text;
-  char* out = text.data();
-  // Asks first (lowest first), then bids (highest first): top() is best first.
-  for (const msg::BookSide side : {msg::BookSide::kAsk, msg::BookSide::kBid}) {
-    const std::size_t s = side == msg::BookSide::kAsk ? 0 : 1;
-    std::array<PriceLevel, kLevels> levels;
-    const std::size_t count = book.top(side, levels);
-    const SideLevels& previous = sides_[s][current_[s]];
-    SideLevels& next = sides_[s][current_[s] ^ 1];
-    for (std::size_t i = 0; i < count; ++i) {
-      const PriceLevel level = levels[i];
-      next.prices[i] = level.price;
-      next.sizes[i] = level.size;
-      const unsigned found = find_level(previous.prices.data(), previous.sizes.data(), level);
-      if (found != 0) {
-        const auto at = static_cast<std::size_t>(std::countr_zero(found));
-        next.texts[i] = previous.texts[at];
-        next.lengths[i] = previous.lengths[at];
-      } else {
-        next.lengths[i] = write_level(next.texts[i].data(), level);
-      }
-      std::memcpy(out, next.texts[i].data(), next.texts[i].size());
-      out += next.lengths[i];
-    }
-    for (std::size_t i = count; i < kLevels; ++i) next.sizes[i] = 0;
-    current_[s] ^= 1;
+  static_assert(kSlots == 256, "slot_of keeps the hash's top eight bits");
+  // The levels and their texts' registers in text order: asks first (lowest
+  // first), then bids (highest first); top() is best first.
+  std::array<PriceLevel, 2 * kLevels> levels;
+  std::size_t count = book.top(msg::BookSide::kAsk, std::span(levels).first(kLevels));
+  count += book.top(msg::BookSide::kBid, std::span(levels).subspan(count, kLevels));
+  std::array<TextCrc, 2 * kLevels> pieces;
+  std::array<std::uint8_t, 2 * kLevels> slots;
+  // The levels not in the cache, worked out after the lookups: a branch per
+  // level on whether it was found mispredicted about every other level and
+  // cost more than all the rest, so the lookups are arithmetic only.
+  std::array<std::uint8_t, 2 * kLevels> missing;
+  std::size_t missing_count = 0;
+  std::uint32_t total_length = 0;
+  for (std::size_t i = 0; i < count; ++i) {
+    const PriceLevel level = levels[i];
+    const std::size_t at = slot_of(level, kSlots);
+    const Slot& slot = slots_[at];
+    const std::uint32_t found =
+        static_cast<std::uint32_t>(((slot.level.price ^ level.price) | (slot.level.size ^ level.size)) == 0);
+    pieces[i] = slot.text;  // replaced below when not found
+    slots[i] = static_cast<std::uint8_t>(at);
+    missing[missing_count] = static_cast<std::uint8_t>(i);
+    missing_count += 1 - found;
   }
-  return crc32_ieee(std::string_view(text.data(), static_cast<std::size_t>(out - text.data())));
+  for (std::size_t k = 0; k < missing_count; ++k) {
+    const std::size_t i = missing[k];
+    pieces[i] = level_crc(levels[i]);
+    slots_[slots[i]] = {levels[i], pieces[i]};
+  }
+  for (std::size_t i = 0; i < count; ++i) total_length += pieces[i].length;
+  if (total_length == 0) return 0;  // the CRC of no text
+  // Each piece is shifted past the text after it; the products are summed
+  // and reduced once. The last piece stands as it is, and the start value
+  // 0xFFFFFFFF is shifted past the whole text.
+  std::uint64_t products = detail::carryless_multiply(0xFFFFFFFFU, kShift[total_length]);
+  std::uint32_t after = total_length;
+  for (std::size_t i = 0; i + 1 < count; ++i) {
+    after -= pieces[i].length;
+    products ^= detail::carryless_multiply(pieces[i].crc, kShift[after]);
+  }
+  return ~(detail::crc_reduce(products) ^ pieces[count - 1].crc);
 }
 
 std::uint32_t kraken_book_checksum(const OrderBook& book) noexcept {

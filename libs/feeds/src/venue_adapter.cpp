@@ -35,18 +35,28 @@ void VenueAdapter::apply_levels(Instrument& instrument, OrderBook& book, std::sp
 
 void VenueAdapter::emit_levels(Instrument& instrument, std::span<const BookLevelUpdate> levels, bool snapshot,
                                std::int64_t ts_event, std::int64_t ts_recv) {
+  if (levels.empty()) return;
+  if (!instrument.defined) [[unlikely]] emit_definition(instrument, ts_recv);
+  // The message's sequence numbers are taken at once: incrementing the
+  // instrument's counter per record made each record's header wait for the
+  // previous increment to reach memory.
+  std::uint64_t sequence = instrument.next_sequence;
+  instrument.next_sequence += levels.size();
+  // One record reused for the whole message: what the levels share is set
+  // once, and building a fresh record per level cost more than the rest of
+  // the emission.
+  msg::BookDelta delta;
+  delta.price_scale = instrument.spec.price_scale;
+  delta.size_scale = instrument.spec.size_scale;
   for (std::size_t i = 0; i < levels.size(); ++i) {
     const BookLevelUpdate& level = levels[i];
-    msg::BookDelta delta;
     delta.side = level.side;
     delta.price = level.price;
     delta.size = level.size;
-    delta.price_scale = instrument.spec.price_scale;
-    delta.size_scale = instrument.spec.size_scale;
     std::uint16_t flags = 0;
     if (snapshot && i == 0) flags |= msg::flags::kSnapshotBegin;
     if (i + 1 == levels.size()) flags |= msg::flags::kEndOfBatch | (snapshot ? msg::flags::kSnapshotEnd : 0);
-    emit(delta, instrument, ts_event, ts_recv, flags);
+    deliver(delta, instrument, sequence++, ts_event, ts_recv, flags);
   }
 }
 

@@ -65,35 +65,35 @@ class KrakenAdapter final : public VenueAdapter {
 // digits, so no scale is needed here, and none would change the result.
 [[nodiscard]] std::uint32_t kraken_book_checksum(const OrderBook& book) noexcept;
 
-// The same checksum for one book followed message after message: each top
-// level's text is kept with the level, so a message formats only the levels
-// it changed (an update usually touches one or two of the twenty) and the
-// rest are copied. A level's text depends on its mantissas alone, so nothing
-// ever needs to be forgotten.
+// The same checksum for one book followed message after message. CRCs of
+// texts combine without their bytes (a CRC register is linear in its text),
+// so a level's text is kept only as its CRC register and length, in a small
+// cache keyed by the level's price and size, and a message works out the
+// registers of the levels it brought (an update usually touches one or two
+// of the twenty) from their digits, never writing the text. A level's text
+// depends on its mantissas alone, so nothing ever needs to be forgotten.
 class KrakenBookChecksum {
  public:
   static constexpr std::size_t kLevels = 10;
+  // A text's CRC register (started at zero, no final xor) and its length.
+  struct TextCrc {
+    std::uint32_t crc = 0;
+    std::uint32_t length = 0;
+  };
 
   [[nodiscard]] std::uint32_t compute(const OrderBook& book) noexcept;
 
  private:
-  // One side's top levels as last computed: prices and sizes apart, so that
-  // a level is looked up among them with a few vector compares instead of
-  // a branch per candidate (which level an update moved is random, and a
-  // mispredicted branch costs more than the compares). Sizes past `count`
-  // are 0, which no level has.
-  struct SideLevels {
-    std::array<std::int64_t, kLevels> prices{};
-    std::array<std::int64_t, kLevels> sizes{};
-    std::array<std::uint32_t, kLevels> lengths{};
-    // Price then qty digits: at most 2 x 20, and room for the formatter's
-    // stores past the end.
-    std::array<std::array<char, 48>, kLevels> texts{};
+  // Direct-mapped: a level's slot is a hash of its price and size, and a
+  // level found in its slot is confirmed against the one kept there. Two
+  // levels that share a slot only cost a recomputation; the book's top
+  // twenty levels rarely do in 256 slots.
+  static constexpr std::size_t kSlots = 256;
+  struct Slot {
+    PriceLevel level{};  // size 0, which no book level has, while unused
+    TextCrc text;
   };
-  // Per side, the levels of the last two computations: the previous one is
-  // read while the next one is written.
-  std::array<std::array<SideLevels, 2>, 2> sides_{};
-  std::array<std::size_t, 2> current_{};
+  std::array<Slot, kSlots> slots_{};
 };
 
 }  // namespace rtm::feeds

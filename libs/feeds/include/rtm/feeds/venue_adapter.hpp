@@ -79,6 +79,10 @@ class VenueAdapter {
   // Fills the header and hands the record to the sink.
   template <class R>
   void emit(R& record, Instrument& instrument, std::int64_t ts_event, std::int64_t ts_recv, std::uint16_t flags = 0);
+  // emit's second half: the record under a sequence number already taken.
+  template <class R>
+  void deliver(R& record, const Instrument& instrument, std::uint64_t sequence, std::int64_t ts_event,
+               std::int64_t ts_recv, std::uint16_t flags);
   // The instrument's InstrumentDef, at its catalog entry's scales.
   void emit_definition(Instrument& instrument, std::int64_t ts_recv, std::uint16_t flags = 0);
   void emit_status(Instrument& instrument, msg::StatusCode code, std::string_view detail, std::int64_t ts_recv,
@@ -139,9 +143,15 @@ void VenueAdapter::emit(R& record, Instrument& instrument, std::int64_t ts_event
     // An instrument's first record is preceded by its definition.
     emit_definition(instrument, ts_recv);
   }
+  deliver(record, instrument, instrument.next_sequence++, ts_event, ts_recv, flags);
+}
+
+template <class R>
+void VenueAdapter::deliver(R& record, const Instrument& instrument, std::uint64_t sequence, std::int64_t ts_event,
+                           std::int64_t ts_recv, std::uint16_t flags) {
   record.header.venue = venue_;
   record.header.instrument_id = instrument.id;
-  record.header.sequence = instrument.next_sequence++;
+  record.header.sequence = sequence;
   record.header.ts_event = ts_event;
   record.header.ts_recv = ts_recv;
   record.header.flags = flags;
