@@ -232,12 +232,9 @@ struct CoinbaseAdapter::Impl {
     if (parser.iterate(detail::padded(frame)).get(document) != SUCCESS) return false;
     od::object object;
     if (document.get_object().get(object) != SUCCESS) return false;
-    for (auto field_result : object) {
-      if (field_result.error() != SUCCESS) return false;
-      od::field field = field_result.value_unsafe();
-      if (!read_field(detail::key_of(field), field.value(), message, raw_levels)) return false;
-    }
-    return true;
+    return detail::for_each_field(object, [&](std::string_view key, od::value value) {
+      return read_field(key, value, message, raw_levels);
+    });
   }
 };
 

@@ -60,6 +60,28 @@ inline std::string_view key_of(od::field& field) noexcept {
   return {start, static_cast<std::size_t>(end - start)};
 }
 
+// Calls on_field(key, value) for each field of an object, in order; false
+// as soon as the object turns out malformed or on_field returns false. The
+// field is used where the iterator holds it: a copy of it was assembled
+// from several small stores and read back whole, and that read waited for
+// the stores (a stall that was half of a Binance trade's parse).
+template <class OnField>
+[[gnu::always_inline]] inline bool for_each_field(od::object object, OnField&& on_field) {
+  for (auto field_result : object) {
+    if (field_result.error() != simdjson::SUCCESS) return false;
+    od::field& field = field_result.value_unsafe();
+    if (!on_field(key_of(field), field.value())) return false;
+  }
+  return true;
+}
+
+// False unless the value is an object and on_field accepts every field.
+template <class OnField>
+[[gnu::always_inline]] inline bool for_each_field(od::value value, OnField&& on_field) {
+  od::object object;
+  return value.get_object().get(object) == simdjson::SUCCESS && for_each_field(object, on_field);
+}
+
 // The text of a JSON string that holds a number ("16500.10"), straight from
 // the frame: no unescaping copy, since a decimal has nothing to unescape (a
 // backslash would fail the decimal parse that follows).

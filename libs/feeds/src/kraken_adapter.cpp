@@ -17,6 +17,7 @@ namespace rtm::feeds {
 namespace {
 
 namespace od = simdjson::ondemand;
+using detail::for_each_field;
 using simdjson::SUCCESS;
 
 enum class Channel : std::uint8_t { kMissing, kTrade, kBook, kInstrument, kKnownIgnored, kUnknown };
@@ -97,23 +98,6 @@ struct Scratch {
     pairs.clear();
   }
 };
-
-template <class OnField>
-bool for_each_field(od::object object, OnField&& on_field) {
-  for (auto field_result : object) {
-    if (field_result.error() != SUCCESS) return false;
-    od::field& field = field_result.value_unsafe();
-    if (!on_field(detail::key_of(field), field.value())) return false;
-  }
-  return true;
-}
-
-// False unless the value is an object and on_field accepts every field.
-template <class OnField>
-bool for_each_field(od::value value, OnField&& on_field) {
-  od::object object;
-  return value.get_object().get(object) == SUCCESS && for_each_field(object, on_field);
-}
 
 // False unless the value is an array and on_element accepts every element.
 template <class OnElement>
