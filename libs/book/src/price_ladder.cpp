@@ -24,7 +24,7 @@ void PriceLadder::set_outside(std::int64_t key, std::int64_t size) {
     // Two prices make a grid: the tick divides every distance between them.
     std::uint64_t tick = 0;
     for (const Level& level : far_) tick = std::gcd(tick, magnitude(Int128{far_.back().key} - level.key));
-    tick_ = tick;
+    set_tick(tick);
     sizes_.assign(kSlots, 0);
     recenter();
     return;
@@ -36,7 +36,7 @@ void PriceLadder::set_outside(std::int64_t key, std::int64_t size) {
     if (size == 0) return;
     spill();
     set_far(key, size);
-    tick_ = std::gcd(tick_, magnitude(distance));
+    set_tick(std::gcd(tick_, magnitude(distance)));
     recenter();
   } else if (distance < 0) {
     // Above the window: move the window up to it.

@@ -164,6 +164,35 @@ TEST(OrderBook, FollowsAWanderingMarketLikeAMapBook) {
   expect_same(book, reference);
 }
 
+// The window finds a price's slot by multiplying by the tick's reciprocal:
+// every tick size, from 1 to the largest whose window fits 64 bits (and
+// past it), powers of two and not, with prices on and off the grid.
+TEST(OrderBook, PlacesPricesOnEveryTickSizeLikeAMapBook) {
+  std::mt19937_64 rng(31);
+  const std::uint64_t ticks[] = {1,       2,       3,       7,        10,          1'000'000, 999'999'937,
+                                 1U << 20, 1ULL << 40, 3ULL << 40, (1ULL << 55) - 1, 1ULL << 55, 1ULL << 56};
+  for (const std::uint64_t tick : ticks) {
+    OrderBook book;
+    ReferenceBook reference;
+    const auto step = static_cast<std::int64_t>(tick);
+    // Up to 600 ticks each way, as far as the 64-bit range allows.
+    const std::int64_t room = std::numeric_limits<std::int64_t>::max() / step;
+    const std::int64_t mid = step * std::min<std::int64_t>(room / 2, 1'000'000);
+    const auto reach = static_cast<std::uint64_t>(std::min<std::int64_t>(600, room / 2 - 1));
+    for (int i = 0; i < 20'000; ++i) {
+      const bool bid = rng() % 2 == 0;
+      const auto away = 1 + static_cast<std::int64_t>(rng() % reach);
+      std::int64_t price = bid ? mid - away * step : mid + away * step;
+      if (rng() % 1000 == 0 && tick > 1) price += static_cast<std::int64_t>(rng() % tick);  // off the grid
+      const std::int64_t size = rng() % 4 == 0 ? 0 : static_cast<std::int64_t>(rng() % 1000 + 1);
+      book.apply(bid ? BookSide::kBid : BookSide::kAsk, price, size);
+      reference.apply(bid ? BookSide::kBid : BookSide::kAsk, price, size);
+    }
+    SCOPED_TRACE(tick);
+    expect_same(book, reference);
+  }
+}
+
 // Hostile prices: anywhere in the 64-bit range, negative, at the extremes.
 TEST(OrderBook, TakesAnyPriceLikeAMapBook) {
   OrderBook book;

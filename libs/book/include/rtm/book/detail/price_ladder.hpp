@@ -33,7 +33,7 @@ class PriceLadder {
     if (tick_ != 0 && key <= top_) {
       const std::uint64_t distance = static_cast<std::uint64_t>(top_) - static_cast<std::uint64_t>(key);
       if (distance < span_) {
-        const std::uint64_t slot = distance / tick_;
+        const std::uint64_t slot = ticks_in(distance);
         if (slot * tick_ == distance) {
           set_slot(slot, size);
           return;
@@ -75,6 +75,21 @@ class PriceLadder {
   // to rise a little before the window must move.
   static constexpr std::size_t kHeadroom = kSlots / 8;
 
+  // distance / tick_ for a distance below span_, without a division (a
+  // 64-bit division was the larger part of an update's cost): a multiply by
+  // the tick's reciprocal 2^64 / tick_ + 1 (kept in reciprocal_), exact for
+  // every multiple of the tick below kSlots ticks since tick_ < 2^55 there.
+  // For other distances the quotient may be one more, and the caller's
+  // check slot * tick_ == distance refuses them all the same.
+  [[nodiscard]] std::uint64_t ticks_in(std::uint64_t distance) const noexcept {
+    if (tick_ == 1) return distance;  // the reciprocal would be 2^64
+    __extension__ using Uint128 = unsigned __int128;
+    return static_cast<std::uint64_t>((Uint128{distance} * reciprocal_) >> 64);
+  }
+  void set_tick(std::uint64_t tick) noexcept {
+    tick_ = tick;
+    reciprocal_ = tick > 1 ? ~std::uint64_t{0} / tick + 1 : 0;
+  }
   [[nodiscard]] std::int64_t key_of(std::size_t slot) const noexcept {
     return static_cast<std::int64_t>(static_cast<std::uint64_t>(top_) - slot * tick_);
   }
@@ -121,6 +136,7 @@ class PriceLadder {
   std::array<std::uint64_t, kWords> occupied_{};
   std::int64_t top_ = 0;       // the key of slot 0
   std::uint64_t tick_ = 0;     // 0 until two prices are known: the ladder is unused
+  std::uint64_t reciprocal_ = 0;  // see ticks_in; set with tick_ by set_tick
   std::uint64_t span_ = 0;     // kSlots * tick_, or the most that fits
   std::size_t best_ = kSlots;  // the best occupied slot, kSlots when none
   std::size_t count_ = 0;      // occupied slots
