@@ -154,15 +154,15 @@ BarBuilder::~BarBuilder() = default;
 std::vector<BarBuilder::Series>& BarBuilder::series_of(msg::Venue venue, msg::InstrumentId id) {
   auto [found, added] = series_.try_emplace(id);
   if (added) {
-    found->second.resize(options_.intervals.size());
+    found.resize(options_.intervals.size());
     for (std::size_t i = 0; i < options_.intervals.size(); ++i) {
-      Series& series = found->second[i];
+      Series& series = found[i];
       series.venue = venue;
       series.id = id;
       series.interval = options_.intervals[i].count();
     }
   }
-  return found->second;
+  return found;
 }
 
 void BarBuilder::on_trade(const msg::Trade& trade, msg::InstrumentId composite) {

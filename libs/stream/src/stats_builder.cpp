@@ -30,14 +30,14 @@ StatsBuilder::StatsBuilder(StatsOptions options, DerivedSink& sink) : options_(s
 StatsBuilder::Instrument& StatsBuilder::instrument_for(msg::Venue venue, msg::InstrumentId id) {
   auto [found, added] = instruments_.try_emplace(id);
   if (added) {
-    found->second.venue = venue;
+    found.venue = venue;
     for (const auto length : options_.windows) {
       Window window;
       window.length = length.count();
-      found->second.windows.push_back(window);
+      found.windows.push_back(window);
     }
   }
-  return found->second;
+  return found;
 }
 
 void StatsBuilder::on_trade(const msg::Trade& trade) {

@@ -32,7 +32,7 @@ StreamProcessor::~StreamProcessor() = default;
 StreamProcessor::Book& StreamProcessor::book_for(msg::InstrumentId instrument) {
   // A venue message's records come together: most lookups are the last one.
   if (last_book_ == nullptr || last_instrument_ != instrument) {
-    last_book_ = &books_[instrument];  // node-based: the address stays valid
+    last_book_ = &books_[instrument];  // IdMap: the address stays valid
     last_instrument_ = instrument;
   }
   return *last_book_;
@@ -55,19 +55,19 @@ std::string StreamProcessor::symbol_of(msg::InstrumentId composite) const {
 }
 
 const book::OrderBook* StreamProcessor::book(msg::InstrumentId instrument) const {
-  const auto found = books_.find(instrument);
-  return found == books_.end() ? nullptr : &found->second.book;
+  const Book* found = books_.find(instrument);
+  return found == nullptr ? nullptr : &found->book;
 }
 
 bool StreamProcessor::live(msg::InstrumentId instrument) const {
-  const auto found = books_.find(instrument);
-  return found != books_.end() && found->second.live;
+  const Book* found = books_.find(instrument);
+  return found != nullptr && found->live;
 }
 
 std::optional<BookState> StreamProcessor::book_state(msg::InstrumentId instrument) const {
-  const auto found = books_.find(instrument);
-  if (found == books_.end()) return std::nullopt;
-  const Book& book = found->second;
+  const Book* found = books_.find(instrument);
+  if (found == nullptr) return std::nullopt;
+  const Book& book = *found;
   return BookState{&book.book, book.live && !book.book.crossed(), book.price_scale, book.size_scale};
 }
 

@@ -4,12 +4,12 @@
 #include <cstdint>
 #include <deque>
 #include <queue>
-#include <unordered_map>
 #include <vector>
 
 #include "rtm/msg/ids.hpp"
 #include "rtm/msg/records.hpp"
 #include "rtm/stream/derived_sink.hpp"
+#include "rtm/stream/id_map.hpp"
 
 namespace rtm::stream {
 
@@ -106,7 +106,7 @@ class BarBuilder {
   BarCounters counters_;
   std::int64_t watermark_ = INT64_MIN;
   std::uint64_t bars_begun_ = 0;
-  std::unordered_map<msg::InstrumentId, std::vector<Series>> series_;
+  IdMap<std::vector<Series>> series_;
   std::priority_queue<Deadline, std::vector<Deadline>, std::greater<>> deadlines_;
 };
 

@@ -1,12 +1,12 @@
 #pragma once
 
 #include <cstdint>
-#include <unordered_map>
 #include <vector>
 
 #include "rtm/msg/ids.hpp"
 #include "rtm/msg/records.hpp"
 #include "rtm/stream/derived_sink.hpp"
+#include "rtm/stream/id_map.hpp"
 
 namespace rtm::stream {
 
@@ -58,7 +58,7 @@ class NbboBuilder {
 
   DerivedSink& sink_;
   NbboCounters counters_;
-  std::unordered_map<msg::InstrumentId, Symbol> symbols_;
+  IdMap<Symbol> symbols_;
 };
 
 }  // namespace rtm::stream

@@ -3,13 +3,13 @@
 #include <chrono>
 #include <cstdint>
 #include <deque>
-#include <unordered_map>
 #include <vector>
 
 #include "rtm/msg/ids.hpp"
 #include "rtm/msg/records.hpp"
 #include "rtm/stream/derived_sink.hpp"
 #include "rtm/stream/nbbo_builder.hpp"
+#include "rtm/stream/id_map.hpp"
 
 namespace rtm::stream {
 
@@ -82,7 +82,7 @@ class StatsBuilder {
   StatsOptions options_;
   DerivedSink& sink_;
   std::int64_t watermark_ = INT64_MIN;
-  std::unordered_map<msg::InstrumentId, Instrument> instruments_;
+  IdMap<Instrument> instruments_;
 };
 
 }  // namespace rtm::stream

@@ -5,7 +5,6 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "rtm/book/order_book.hpp"
@@ -14,6 +13,7 @@
 #include "rtm/stream/bar_builder.hpp"
 #include "rtm/stream/nbbo_builder.hpp"
 #include "rtm/stream/stats_builder.hpp"
+#include "rtm/stream/id_map.hpp"
 
 namespace rtm::stream {
 
@@ -102,7 +102,7 @@ class StreamProcessor {
   BarBuilder bars_;
   NbboBuilder nbbo_;
   StatsBuilder stats_;
-  std::unordered_map<msg::InstrumentId, Book> books_;
+  IdMap<Book> books_;
   Book* last_book_ = nullptr;
   msg::InstrumentId last_instrument_ = msg::kNoInstrument;
   std::map<msg::InstrumentId, std::string> composites_;  // composite id -> canonical symbol
