@@ -64,8 +64,8 @@ constexpr std::uint32_t crc_zero_bytes(std::uint32_t reg, std::size_t n) noexcep
 // The carry-less product of two 32-bit registers, in bits 0..62.
 [[gnu::always_inline]] inline std::uint64_t carryless_multiply(std::uint32_t a, std::uint32_t b) noexcept {
 #if defined(__PCLMUL__)
-  const __m128i product = _mm_clmulepi64_si128(_mm_cvtsi32_si128(static_cast<int>(a)),
-                                                _mm_cvtsi32_si128(static_cast<int>(b)), 0x00);
+  const __m128i product =
+      _mm_clmulepi64_si128(_mm_cvtsi32_si128(static_cast<int>(a)), _mm_cvtsi32_si128(static_cast<int>(b)), 0x00);
   return static_cast<std::uint64_t>(_mm_cvtsi128_si64(product));
 #else
   std::uint64_t product = 0;

@@ -4,10 +4,6 @@
 #include <bit>
 #include <cstring>
 
-#if defined(__SSE4_1__)
-#include <immintrin.h>
-#endif
-
 #include "crc32_arithmetic.hpp"
 #include "rtm/feeds/kraken_adapter.hpp"
 
@@ -144,7 +140,9 @@ TextCrc text_crc(std::int64_t value) noexcept {
   std::array<char, 32> text;
   const char* end = write_integer(text.data(), value);
   TextCrc result{0, static_cast<std::uint32_t>(end - text.data())};
-  for (const char* c = text.data(); c != end; ++c) result.crc = detail::crc_byte(result.crc, static_cast<std::uint8_t>(*c));
+  for (const char* c = text.data(); c != end; ++c) {
+    result.crc = detail::crc_byte(result.crc, static_cast<std::uint8_t>(*c));
+  }
   return result;
 }
 
@@ -186,18 +184,18 @@ TextCrc text_crc(std::int64_t value) noexcept {
           16 - price.leading_zeros + size_length};
 }
 
-// A level's cache slot: the top bits of a multiplicative hash, which every
-// bit of the price and the size reaches.
-[[gnu::always_inline]] inline std::size_t slot_of(const PriceLevel& level, std::size_t slots) noexcept {
+// A level's cache slot of 256: the top eight bits of a multiplicative hash,
+// which every bit of the price and the size reaches.
+[[gnu::always_inline]] inline std::size_t slot_of(const PriceLevel& level) noexcept {
   const std::uint64_t mixed =
       (static_cast<std::uint64_t>(level.price) * 0x9E3779B97F4A7C15ULL) ^ static_cast<std::uint64_t>(level.size);
-  return static_cast<std::size_t>((mixed * 0xC2B2AE3D27D4EB4FULL) >> 56) % slots;
+  return static_cast<std::size_t>((mixed * 0xC2B2AE3D27D4EB4FULL) >> 56);
 }
 
 }  // namespace
 
 std::uint32_t KrakenBookChecksum::compute(const OrderBook& book) noexcept {
-  static_assert(kSlots == 256, "slot_of keeps the hash's top eight bits");
+  static_assert(kSlots == 256, "slot_of keeps a hash's top eight bits");
   // The levels and their texts' registers in text order: asks first (lowest
   // first), then bids (highest first); top() is best first.
   std::array<PriceLevel, 2 * kLevels> levels;
@@ -213,7 +211,7 @@ std::uint32_t KrakenBookChecksum::compute(const OrderBook& book) noexcept {
   std::uint32_t total_length = 0;
   for (std::size_t i = 0; i < count; ++i) {
     const PriceLevel level = levels[i];
-    const std::size_t at = slot_of(level, kSlots);
+    const std::size_t at = slot_of(level);
     const Slot& slot = slots_[at];
     const std::uint32_t found =
         static_cast<std::uint32_t>(((slot.level.price ^ level.price) | (slot.level.size ^ level.size)) == 0);

@@ -29,9 +29,7 @@ class IdMap {
   }
   T& operator[](msg::InstrumentId id) { return try_emplace(id).first; }
 
-  [[nodiscard]] T* find(msg::InstrumentId id) noexcept {
-    return const_cast<T*>(std::as_const(*this).find(id));
-  }
+  [[nodiscard]] T* find(msg::InstrumentId id) noexcept { return const_cast<T*>(std::as_const(*this).find(id)); }
   [[nodiscard]] const T* find(msg::InstrumentId id) const noexcept {
     if (slots_.empty()) return nullptr;
     for (std::size_t at = home(id);; at = (at + 1) & (slots_.size() - 1)) {
