@@ -103,8 +103,16 @@ class VenueAdapter {
   // The instrument a frame is about, added on first sight; nullptr (and
   // counted) when the catalog is full.
   Instrument* instrument_for(std::string_view symbol) {
+    // Frames come in runs about one instrument: the one before is checked
+    // first, a compare where the catalog's lookup hashes and divides.
+    // Catalog entries never move or change their symbol.
+    if (last_instrument_ != nullptr && last_instrument_->spec.symbol == symbol) return last_instrument_;
     Instrument* instrument = catalog_.find_or_add(venue_, symbol);
-    if (instrument == nullptr) ++counters_.instruments_refused;
+    if (instrument == nullptr) {
+      ++counters_.instruments_refused;
+    } else {
+      last_instrument_ = instrument;
+    }
     return instrument;
   }
   // Counts a refused frame and keeps the reason (a string literal).
@@ -131,6 +139,7 @@ class VenueAdapter {
  private:
   ResyncHandler resync_;
   std::string_view last_error_;
+  Instrument* last_instrument_ = nullptr;  // of the last instrument_for
   std::size_t max_frame_size_ = 4U << 20;
 };
 
