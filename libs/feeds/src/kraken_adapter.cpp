@@ -246,6 +246,9 @@ struct BookTrack {
   BookState state = BookState::kAwaitingSnapshot;
   ChecksumStatus checksum = ChecksumStatus::kNone;
   KrakenBookChecksum checksummer;
+  // The pair's precisions once the instrument channel gave them: a node of
+  // the adapter's map, which stays where it is and is updated in place.
+  const Scales* precisions = nullptr;
 };
 
 // Room for a message's new levels on top of the subscribed depth before the
@@ -269,6 +272,8 @@ struct KrakenAdapter::Impl {
   std::vector<BookLevelUpdate> batch;   // one book message's levels plus the depth cut's removals
   SymbolMap<BookTrack> books;
   SymbolMap<Scales> precisions;  // from the instrument channel
+  const Instrument* last_tracked = nullptr;  // track()'s last instrument
+  BookTrack* last_track = nullptr;           // and its book
 
   // --- parse and prepare: nothing is emitted or applied here -------------
 
@@ -301,7 +306,7 @@ struct KrakenAdapter::Impl {
   // `known` keeps the instrument found, so that acting on the frame does
   // not look it up again.
   Scales scales_of(std::string_view symbol, Instrument*& known) const {
-    known = self.catalog_.find(self.venue(), symbol);
+    known = self.known_instrument(symbol);
     if (known != nullptr) return {known->spec.price_scale, known->spec.size_scale};
     static const InstrumentSpec kDefaults{};
     return {kDefaults.price_scale, kDefaults.size_scale};
@@ -378,10 +383,14 @@ struct KrakenAdapter::Impl {
   }
 
   BookTrack& track(Instrument& instrument) {
+    // Messages come in runs about one book: the one before is kept at hand.
+    if (&instrument == last_tracked) return *last_track;
     auto found = books.find(instrument.spec.symbol);
     if (found == books.end()) {
       found = books.try_emplace(instrument.spec.symbol, instrument, options.book_depth + kLevelSlack).first;
     }
+    last_tracked = &instrument;
+    last_track = &found->second;  // a map node: it stays where it is
     return found->second;
   }
 
@@ -429,7 +438,7 @@ struct KrakenAdapter::Impl {
   // the book is not crossed; resyncs and returns false otherwise.
   bool check_book(Instrument& instrument, BookTrack& book_track, const BookEntry& entry, std::int64_t ts_recv) {
     book_track.checksum = ChecksumStatus::kNone;
-    if (entry.has_checksum && precisions_known(instrument.spec)) {
+    if (entry.has_checksum && precisions_known(instrument.spec, book_track)) {
       const std::uint32_t computed = book_track.checksummer.compute(book_track.book);
       book_track.checksum = computed == entry.checksum ? ChecksumStatus::kOk : ChecksumStatus::kMismatch;
       if (book_track.checksum == ChecksumStatus::kMismatch) {
@@ -447,10 +456,13 @@ struct KrakenAdapter::Impl {
   }
 
   // Kraken formats at the pair's precisions; our mantissas must be at them.
-  bool precisions_known(const InstrumentSpec& spec) const {
-    const auto found = precisions.find(spec.symbol);
-    return found != precisions.end() && found->second.price == spec.price_scale &&
-           found->second.size == spec.size_scale;
+  bool precisions_known(const InstrumentSpec& spec, BookTrack& book_track) const {
+    if (book_track.precisions == nullptr) {
+      const auto found = precisions.find(spec.symbol);
+      if (found == precisions.end()) return false;
+      book_track.precisions = &found->second;
+    }
+    return book_track.precisions->price == spec.price_scale && book_track.precisions->size == spec.size_scale;
   }
 
   void define_pairs(std::int64_t ts_recv) {

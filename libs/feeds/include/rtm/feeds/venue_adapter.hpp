@@ -103,10 +103,7 @@ class VenueAdapter {
   // The instrument a frame is about, added on first sight; nullptr (and
   // counted) when the catalog is full.
   Instrument* instrument_for(std::string_view symbol) {
-    // Frames come in runs about one instrument: the one before is checked
-    // first, a compare where the catalog's lookup hashes and divides.
-    // Catalog entries never move or change their symbol.
-    if (last_instrument_ != nullptr && last_instrument_->spec.symbol == symbol) return last_instrument_;
+    if (Instrument* known = known_instrument(symbol)) return known;
     Instrument* instrument = catalog_.find_or_add(venue_, symbol);
     if (instrument == nullptr) {
       ++counters_.instruments_refused;
@@ -114,6 +111,16 @@ class VenueAdapter {
       last_instrument_ = instrument;
     }
     return instrument;
+  }
+  // The instrument a frame is about if the catalog has it, without adding it.
+  Instrument* known_instrument(std::string_view symbol) {
+    // Frames come in runs about one instrument: the one before is checked
+    // first, a compare where the catalog's lookup hashes and divides.
+    // Catalog entries never move or change their symbol.
+    if (last_instrument_ != nullptr && last_instrument_->spec.symbol == symbol) return last_instrument_;
+    Instrument* found = catalog_.find(venue_, symbol);
+    if (found != nullptr) last_instrument_ = found;
+    return found;
   }
   // Counts a refused frame and keeps the reason (a string literal).
   FrameResult malformed(std::string_view reason) noexcept {
@@ -139,7 +146,7 @@ class VenueAdapter {
  private:
   ResyncHandler resync_;
   std::string_view last_error_;
-  Instrument* last_instrument_ = nullptr;  // of the last instrument_for
+  Instrument* last_instrument_ = nullptr;  // the last one known_instrument found
   std::size_t max_frame_size_ = 4U << 20;
 };
 
