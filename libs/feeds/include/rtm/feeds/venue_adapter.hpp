@@ -103,7 +103,10 @@ class VenueAdapter {
   // The instrument a frame is about, added on first sight; nullptr (and
   // counted) when the catalog is full.
   Instrument* instrument_for(std::string_view symbol) {
-    if (Instrument* known = known_instrument(symbol)) return known;
+    // Frames come in runs about one instrument: the one before is checked
+    // first, a compare where the catalog's lookup hashes and divides.
+    // Catalog entries never move or change their symbol.
+    if (last_instrument_ != nullptr && last_instrument_->spec.symbol == symbol) return last_instrument_;
     Instrument* instrument = catalog_.find_or_add(venue_, symbol);
     if (instrument == nullptr) {
       ++counters_.instruments_refused;
@@ -112,11 +115,11 @@ class VenueAdapter {
     }
     return instrument;
   }
-  // The instrument a frame is about if the catalog has it, without adding it.
+  // The instrument a frame is about if the catalog has it, without adding it,
+  // checked the same way as instrument_for. (instrument_for calling this
+  // instead of repeating the check measured 1.3x the time per Binance trade:
+  // code layout, not work.)
   Instrument* known_instrument(std::string_view symbol) {
-    // Frames come in runs about one instrument: the one before is checked
-    // first, a compare where the catalog's lookup hashes and divides.
-    // Catalog entries never move or change their symbol.
     if (last_instrument_ != nullptr && last_instrument_->spec.symbol == symbol) return last_instrument_;
     Instrument* found = catalog_.find(venue_, symbol);
     if (found != nullptr) last_instrument_ = found;
@@ -146,7 +149,7 @@ class VenueAdapter {
  private:
   ResyncHandler resync_;
   std::string_view last_error_;
-  Instrument* last_instrument_ = nullptr;  // the last one known_instrument found
+  Instrument* last_instrument_ = nullptr;  // of the last instrument_for
   std::size_t max_frame_size_ = 4U << 20;
 };
 
