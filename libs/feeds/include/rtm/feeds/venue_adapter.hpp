@@ -149,7 +149,7 @@ class VenueAdapter {
  private:
   ResyncHandler resync_;
   std::string_view last_error_;
-  Instrument* last_instrument_ = nullptr;  // of the last instrument_for
+  Instrument* last_instrument_ = nullptr;  // the last instrument either lookup found
   std::size_t max_frame_size_ = 4U << 20;
 };
 

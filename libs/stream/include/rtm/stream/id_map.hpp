@@ -47,8 +47,8 @@ class IdMap {
   };
 
   [[nodiscard]] std::size_t home(msg::InstrumentId id) const noexcept {
-    // Fibonacci hashing: the product's top bits, which every bit of the id
-    // reaches (ids of one venue differ in their low bits only, or not at all).
+    // Fibonacci hashing: the product's top bits, which the id's low bits
+    // reach as well as its high ones.
     return static_cast<std::size_t>((id * 0x9E3779B97F4A7C15ULL) >> (64 - std::countr_zero(slots_.size())));
   }
   void place(msg::InstrumentId id, T* value) noexcept {

@@ -77,7 +77,7 @@ class PriceLadder {
 
   // distance / tick_ for a distance below span_, without a division (a
   // 64-bit division was the larger part of an update's cost): a multiply by
-  // the tick's reciprocal 2^64 / tick_ + 1 (kept in reciprocal_), exact for
+  // the tick's reciprocal (2^64 - 1) / tick_ + 1 (in reciprocal_), exact for
   // every multiple of the tick below kSlots ticks since tick_ < 2^55 there.
   // For other distances the quotient may be one more, and the caller's
   // check slot * tick_ == distance refuses them all the same.
