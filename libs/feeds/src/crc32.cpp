@@ -15,17 +15,6 @@
 namespace rtm::feeds {
 namespace {
 
-// The CRC register over `bytes` (no initial or final xor).
-std::uint32_t crc_tables(std::uint32_t reg, const unsigned char* p, std::size_t length) noexcept {
-  for (; length >= 8; p += 8, length -= 8) {
-    std::uint64_t word = 0;  // the first byte lowest, whatever the CPU's byte order
-    for (unsigned k = 0; k < 8; ++k) word |= std::uint64_t{p[k]} << (8 * k);
-    reg = detail::crc_eight_bytes(reg, word);
-  }
-  for (; length > 0; ++p, --length) reg = detail::crc_byte(reg, *p);
-  return reg;
-}
-
 #ifdef RTM_CRC32_CLMUL
 // The register over the first length & ~15 bytes (length >= 16), by folding
 // (Gopal et al., "Fast CRC Computation for Generic Polynomials Using
@@ -86,7 +75,7 @@ std::uint32_t crc32_ieee(std::string_view bytes, std::uint32_t crc) noexcept {
     length &= 15;
   }
 #endif
-  return ~crc_tables(reg, p, length);
+  return ~detail::crc_register(reg, p, length);
 }
 
 }  // namespace rtm::feeds

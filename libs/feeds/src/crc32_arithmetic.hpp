@@ -54,6 +54,17 @@ constexpr std::uint32_t crc_byte(std::uint32_t reg, std::uint8_t byte) noexcept 
          t[3][high & 0xFFU] ^ t[2][(high >> 8) & 0xFFU] ^ t[1][(high >> 16) & 0xFFU] ^ t[0][high >> 24];
 }
 
+// The register run over `length` bytes, eight at a time, then the rest.
+inline std::uint32_t crc_register(std::uint32_t reg, const unsigned char* p, std::size_t length) noexcept {
+  for (; length >= 8; p += 8, length -= 8) {
+    std::uint64_t word = 0;  // the first byte lowest, whatever the CPU's byte order
+    for (unsigned k = 0; k < 8; ++k) word |= std::uint64_t{p[k]} << (8 * k);
+    reg = crc_eight_bytes(reg, word);
+  }
+  for (; length > 0; ++p, --length) reg = crc_byte(reg, *p);
+  return reg;
+}
+
 // The register run over n zero bytes: reg * x^(8n) mod P, a byte at a time
 // (for building constants).
 constexpr std::uint32_t crc_zero_bytes(std::uint32_t reg, std::size_t n) noexcept {

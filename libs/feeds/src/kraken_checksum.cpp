@@ -139,11 +139,9 @@ constexpr auto kLeadingZeroTerms = make_leading_zero_terms();
 TextCrc text_crc(std::int64_t value) noexcept {
   std::array<char, 32> text;
   const char* end = write_integer(text.data(), value);
-  TextCrc result{0, static_cast<std::uint32_t>(end - text.data())};
-  for (const char* c = text.data(); c != end; ++c) {
-    result.crc = detail::crc_byte(result.crc, static_cast<std::uint8_t>(*c));
-  }
-  return result;
+  const auto length = static_cast<std::size_t>(end - text.data());
+  return {detail::crc_register(0, reinterpret_cast<const unsigned char*>(text.data()), length),
+          static_cast<std::uint32_t>(length)};
 }
 
 // The block's sixteen digits' register run on over `after` more zero bytes,

@@ -36,7 +36,7 @@ void VenueAdapter::apply_levels(Instrument& instrument, OrderBook& book, std::sp
 void VenueAdapter::emit_levels(Instrument& instrument, std::span<const BookLevelUpdate> levels, bool snapshot,
                                std::int64_t ts_event, std::int64_t ts_recv) {
   if (levels.empty()) return;
-  if (!instrument.defined) [[unlikely]] emit_definition(instrument, ts_recv);
+  define_first(instrument, ts_recv);
   // The message's sequence numbers are taken at once: incrementing the
   // instrument's counter per record made each record's header wait for the
   // previous increment to reach memory.

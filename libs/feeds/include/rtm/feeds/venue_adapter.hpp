@@ -83,6 +83,10 @@ class VenueAdapter {
   template <class R>
   void deliver(R& record, const Instrument& instrument, std::uint64_t sequence, std::int64_t ts_event,
                std::int64_t ts_recv, std::uint16_t flags);
+  // An instrument's first record is preceded by its definition.
+  void define_first(Instrument& instrument, std::int64_t ts_recv) {
+    if (!instrument.defined) [[unlikely]] emit_definition(instrument, ts_recv);
+  }
   // The instrument's InstrumentDef, at its catalog entry's scales.
   void emit_definition(Instrument& instrument, std::int64_t ts_recv, std::uint16_t flags = 0);
   void emit_status(Instrument& instrument, msg::StatusCode code, std::string_view detail, std::int64_t ts_recv,
@@ -158,9 +162,8 @@ void VenueAdapter::emit(R& record, Instrument& instrument, std::int64_t ts_event
                         std::uint16_t flags) {
   if constexpr (std::is_same_v<R, msg::InstrumentDef>) {
     instrument.defined = true;
-  } else if (!instrument.defined) [[unlikely]] {
-    // An instrument's first record is preceded by its definition.
-    emit_definition(instrument, ts_recv);
+  } else {
+    define_first(instrument, ts_recv);
   }
   deliver(record, instrument, instrument.next_sequence++, ts_event, ts_recv, flags);
 }
