@@ -188,8 +188,7 @@ void AlertEngine::on_nbbo(const msg::Nbbo& nbbo) {
   }
 }
 
-void AlertEngine::on_activity(msg::Venue venue, msg::InstrumentId instrument, std::int64_t ts_event) {
-  if (!watches_silence_) return;  // called on every record: nothing to do without a stale_feed rule
+void AlertEngine::note_activity(msg::Venue venue, msg::InstrumentId instrument, std::int64_t ts_event) {
   Silence& silence = silences_[instrument];
   silence.venue = venue;
   silence.last_seen = std::max(silence.last_seen, ts_event);

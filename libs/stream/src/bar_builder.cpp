@@ -185,15 +185,38 @@ void BarBuilder::advance_to(std::int64_t ts_event) {
   finalize_until(watermark_);
 }
 
-void BarBuilder::apply(Series& series, const msg::Trade& trade, bool& applied) {
+bool BarBuilder::add_to_newest(Series& series, const msg::Trade& trade, bool& applied) {
+  if (series.bars.empty()) return false;
+  BarState& newest = series.bars.back();
   const std::int64_t ts = trade.header.ts_event;
-  // Trades nearly always fall in the newest bar, whose bucket needs no
-  // division (two per series and trade were the larger part of a trade's
-  // cost).
-  const bool in_newest = !series.bars.empty() && ts >= series.bars.back().start &&
-                         static_cast<std::uint64_t>(ts) - static_cast<std::uint64_t>(series.bars.back().start) <
-                             static_cast<std::uint64_t>(series.interval);
-  const std::int64_t start = in_newest ? series.bars.back().start : bucket_start(ts, series.interval);
+  // In the bucket (found without a division: two per series and trade were
+  // the larger part of a trade's cost), still open, at the trade's scales.
+  if (ts < newest.start ||
+      static_cast<std::uint64_t>(ts) - static_cast<std::uint64_t>(newest.start) >=
+          static_cast<std::uint64_t>(series.interval) ||
+      newest.final || newest.price_scale != trade.price_scale || newest.size_scale != trade.size_scale ||
+      newest.start + series.interval + options_.revision_horizon.count() < watermark_) {
+    return false;
+  }
+  if (!newest.add(trade.price, trade.size, trade.aggressor, ts, trade.header.ts_recv)) {
+    ++counters_.trades_refused;
+    return true;
+  }
+  applied = true;
+  // Open (not final), so neither late nor a revision: published if its
+  // rate allows.
+  if (newest.published_at == INT64_MIN || watermark_ - newest.published_at >= options_.open_update_every.count()) {
+    newest.published_at = watermark_;
+    publish(series, newest, 0);
+  }
+  return true;
+}
+
+void BarBuilder::apply(Series& series, const msg::Trade& trade, bool& applied) {
+  // Trades nearly always fall in the newest bar, while it is open.
+  if (add_to_newest(series, trade, applied)) return;
+  const std::int64_t ts = trade.header.ts_event;
+  const std::int64_t start = bucket_start(ts, series.interval);
   const std::int64_t end = start + series.interval;
   // A bar past the horizon is gone; so is a bar that never existed there.
   if (end + options_.revision_horizon.count() < watermark_) {

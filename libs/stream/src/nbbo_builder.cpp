@@ -28,6 +28,14 @@ bool better(bool bid, std::int64_t price, std::int64_t size, msg::Venue venue, c
   return venue < best_venue;
 }
 
+// Whether two tops of one instrument weigh the same in the best bid/offer:
+// everything compute() reads.
+bool same_quote(const VenueTop& a, const VenueTop& b) noexcept {
+  return a.live == b.live && a.bid_price == b.bid_price && a.bid_size == b.bid_size && a.ask_price == b.ask_price &&
+         a.ask_size == b.ask_size && a.price_scale == b.price_scale && a.size_scale == b.size_scale &&
+         a.venue == b.venue;
+}
+
 }  // namespace
 
 void NbboBuilder::on_top(msg::InstrumentId symbol_id, const VenueTop& top) {
@@ -37,6 +45,12 @@ void NbboBuilder::on_top(msg::InstrumentId symbol_id, const VenueTop& top) {
                              [&](const VenueTop& known) { return known.instrument == top.instrument; });
   if (member == symbol.members.end()) {
     symbol.members.push_back(top);
+  } else if (same_quote(*member, top)) {
+    // Most venue messages change levels below the top: the best bid/offer
+    // worked out from the same quotes is the one already published (or
+    // refused), so there is nothing to compute.
+    *member = top;
+    return;
   } else {
     *member = top;
   }

@@ -72,8 +72,12 @@ void StatsBuilder::on_top(const VenueTop& top) {
   instrument.has_top = true;
   instrument.ts_event = top.ts_event;
   instrument.ts_recv = top.ts_recv;
-  slide(instrument);
-  if (instrument.has_trade) publish_due(top.instrument, instrument);
+  // Tops come after nearly every venue message and are rarely due: the
+  // windows slide when a trade comes or something is published.
+  if (instrument.has_trade && watermark_ >= instrument.next_due) {
+    slide(instrument);
+    publish_due(top.instrument, instrument);
+  }
 }
 
 void StatsBuilder::slide(Instrument& instrument) const {
@@ -127,24 +131,31 @@ msg::Stats StatsBuilder::compute(const Instrument& instrument, const Window& win
 }
 
 void StatsBuilder::publish_due(msg::InstrumentId id, Instrument& instrument) {
+  const std::int64_t every = options_.publish_every.count();
+  instrument.next_due = INT64_MAX;
   for (Window& window : instrument.windows) {
-    if (window.published && watermark_ - window.published_at < options_.publish_every.count()) continue;
-    msg::Stats stats = compute(instrument, window);
-    stats.header.venue = instrument.venue;
-    stats.header.instrument_id = id;
-    if (window.published) {
-      msg::Stats previous = window.last;
-      previous.header = stats.header;
-      if (previous == stats) continue;  // nothing new to tell
-    }
-    stats.header.sequence = ++window.sequence;
-    stats.header.ts_event = instrument.ts_event;
-    stats.header.ts_recv = instrument.ts_recv;
-    window.last = stats;
-    window.published = true;
-    window.published_at = watermark_;
-    sink_.on_stats(stats);
+    if (!window.published || watermark_ - window.published_at >= every) publish(id, instrument, window);
+    // A window left unchanged is due again at once.
+    instrument.next_due = std::min(instrument.next_due, window.published ? window.published_at + every : watermark_);
   }
+}
+
+void StatsBuilder::publish(msg::InstrumentId id, const Instrument& instrument, Window& window) {
+  msg::Stats stats = compute(instrument, window);
+  stats.header.venue = instrument.venue;
+  stats.header.instrument_id = id;
+  if (window.published) {
+    msg::Stats previous = window.last;
+    previous.header = stats.header;
+    if (previous == stats) return;  // nothing new to tell
+  }
+  stats.header.sequence = ++window.sequence;
+  stats.header.ts_event = instrument.ts_event;
+  stats.header.ts_recv = instrument.ts_recv;
+  window.last = stats;
+  window.published = true;
+  window.published_at = watermark_;
+  sink_.on_stats(stats);
 }
 
 }  // namespace rtm::stream

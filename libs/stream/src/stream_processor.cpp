@@ -29,12 +29,9 @@ StreamProcessor::StreamProcessor(StreamOptions options, SymbolResolver& symbols,
 
 StreamProcessor::~StreamProcessor() = default;
 
-StreamProcessor::Book& StreamProcessor::book_for(msg::InstrumentId instrument) {
-  // A venue message's records come together: most lookups are the last one.
-  if (last_book_ == nullptr || last_instrument_ != instrument) {
-    last_book_ = &books_[instrument];  // IdMap: the address stays valid
-    last_instrument_ = instrument;
-  }
+StreamProcessor::Book& StreamProcessor::look_up_book(msg::InstrumentId instrument) {
+  last_book_ = &books_[instrument];  // IdMap: the address stays valid
+  last_instrument_ = instrument;
   return *last_book_;
 }
 

@@ -49,8 +49,11 @@ class AlertEngine {
   void on_stats(const msg::Stats& stats);
   void on_bar(const msg::Bar& bar);
   void on_nbbo(const msg::Nbbo& nbbo);
-  // Any record of an instrument: it is not silent.
-  void on_activity(msg::Venue venue, msg::InstrumentId instrument, std::int64_t ts_event);
+  // Any record of an instrument: it is not silent. Inline, since it is
+  // called on every record and has nothing to do without a stale_feed rule.
+  void on_activity(msg::Venue venue, msg::InstrumentId instrument, std::int64_t ts_event) {
+    if (watches_silence_) note_activity(venue, instrument, ts_event);
+  }
 
   [[nodiscard]] std::uint64_t alerts() const noexcept { return alerts_; }
 
@@ -63,6 +66,7 @@ class AlertEngine {
 
   // Publishes on the condition's rising edge; false edges re-arm the rule.
   void evaluate(std::size_t rule, const msg::RecordHeader& about, bool holds, double observed, double threshold);
+  void note_activity(msg::Venue venue, msg::InstrumentId instrument, std::int64_t ts_event);
   void check_silences();
 
   std::vector<AlertRuleConfig> rules_;

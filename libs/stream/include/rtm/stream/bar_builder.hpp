@@ -97,6 +97,9 @@ class BarBuilder {
   // the Series addresses that deadlines hold stay valid.
   std::vector<Series>& series_of(msg::Venue venue, msg::InstrumentId id);
   void apply(Series& series, const msg::Trade& trade, bool& applied);
+  // The usual case, cheaply: a trade in the series' newest bar while it is
+  // open, at its scales. False (nothing done) otherwise.
+  bool add_to_newest(Series& series, const msg::Trade& trade, bool& applied);
   void publish(Series& series, BarState& bar, std::uint16_t flags);
   // Publishes final every open bar due at or before `watermark`.
   void finalize_until(std::int64_t watermark);

@@ -68,6 +68,9 @@ class StatsBuilder {
     VenueTop top;
     std::vector<Window> windows;
     std::int64_t ts_event = 0, ts_recv = 0;  // of its latest record
+    // The watermark from which some window may be published again; a new
+    // top before then changes nothing that is due.
+    std::int64_t next_due = INT64_MIN;
 
     [[nodiscard]] std::uint64_t end() const noexcept { return dropped + ticks.size(); }
     [[nodiscard]] const Tick& tick(std::uint64_t number) const { return ticks[number - dropped]; }
@@ -76,7 +79,9 @@ class StatsBuilder {
   Instrument& instrument_for(msg::Venue venue, msg::InstrumentId id);
   // Moves the windows' starts up to the watermark and forgets old ticks.
   void slide(Instrument& instrument) const;
+  // Publishes each window that is due and changed.
   void publish_due(msg::InstrumentId id, Instrument& instrument);
+  void publish(msg::InstrumentId id, const Instrument& instrument, Window& window);
   [[nodiscard]] static msg::Stats compute(const Instrument& instrument, const Window& window);
 
   StatsOptions options_;

@@ -92,7 +92,11 @@ class StreamProcessor {
     AlertEngine& alerts_;
   };
 
-  Book& book_for(msg::InstrumentId instrument);
+  Book& book_for(msg::InstrumentId instrument) {
+    // A venue message's records come together: most lookups are the last one.
+    return last_book_ != nullptr && last_instrument_ == instrument ? *last_book_ : look_up_book(instrument);
+  }
+  Book& look_up_book(msg::InstrumentId instrument);
   msg::InstrumentId composite_of(msg::InstrumentId instrument, Book& book);
   void publish_top(const msg::RecordHeader& header, Book& book);
 
