@@ -122,19 +122,40 @@ struct BarBuilder::Series {
   msg::InstrumentId id = msg::kNoInstrument;
   std::int64_t interval = 0;
   std::uint64_t sequence = 0;  // of the records published for this series
-  std::deque<BarState> bars;   // by start; the final ones first
+  // The bars by start, the final ones first. The newest, where nearly every
+  // trade goes, lives in the series itself, beside the other series of its
+  // id: a trade updates twelve series, and reaching each newest bar through
+  // the deque was a cache miss apiece.
+  BarState newest;
+  bool has_newest = false;
+  std::deque<BarState> older;  // every bar but the newest
 
   BarState* find(std::int64_t start) noexcept {
-    // Trades nearly always go to the newest bar.
+    if (!has_newest || start > newest.start) return nullptr;
+    if (start == newest.start) return &newest;
     const auto newest_not_after =
-        std::find_if(bars.rbegin(), bars.rend(), [&](const BarState& bar) { return bar.start <= start; });
-    return newest_not_after != bars.rend() && newest_not_after->start == start ? &*newest_not_after : nullptr;
+        std::find_if(older.rbegin(), older.rend(), [&](const BarState& bar) { return bar.start <= start; });
+    return newest_not_after != older.rend() && newest_not_after->start == start ? &*newest_not_after : nullptr;
   }
 
+  // A place for a bar at `start`, which find() did not know.
   BarState& insert(std::int64_t start) {
-    auto at = std::upper_bound(bars.begin(), bars.end(), start,
+    if (!has_newest || start > newest.start) {
+      if (has_newest) older.push_back(newest);
+      has_newest = true;
+      newest = BarState{};
+      return newest;
+    }
+    auto at = std::upper_bound(older.begin(), older.end(), start,
                                [](std::int64_t value, const BarState& bar) { return value < bar.start; });
-    return *bars.insert(at, BarState{});
+    return *older.insert(at, BarState{});
+  }
+
+  // Drops the oldest bars while `gone(bar)` holds for them.
+  template <class Gone>
+  void forget_oldest(Gone&& gone) {
+    while (!older.empty() && gone(older.front())) older.pop_front();
+    if (older.empty() && has_newest && gone(newest)) has_newest = false;
   }
 };
 
@@ -179,26 +200,31 @@ void BarBuilder::on_trade(const msg::Trade& trade, msg::InstrumentId composite) 
   if (applied) ++counters_.trades;
 }
 
-void BarBuilder::advance_to(std::int64_t ts_event) {
-  if (ts_event <= watermark_) return;
+void BarBuilder::move_watermark(std::int64_t ts_event) {
   watermark_ = ts_event;
   finalize_until(watermark_);
 }
 
 bool BarBuilder::add_to_newest(Series& series, const msg::Trade& trade, bool& applied) {
-  if (series.bars.empty()) return false;
-  BarState& newest = series.bars.back();
+  if (!series.has_newest) return false;
+  BarState& newest = series.newest;
   const std::int64_t ts = trade.header.ts_event;
   // In the bucket (found without a division: two per series and trade were
-  // the larger part of a trade's cost), still open, at the trade's scales.
+  // the larger part of a trade's cost), still open, at scales as fine as the
+  // trade's (a symbol's venues quote at different scales, and its bars hold
+  // the finest).
   if (ts < newest.start ||
       static_cast<std::uint64_t>(ts) - static_cast<std::uint64_t>(newest.start) >=
           static_cast<std::uint64_t>(series.interval) ||
-      newest.final || newest.price_scale != trade.price_scale || newest.size_scale != trade.size_scale ||
+      newest.final || newest.price_scale < trade.price_scale || newest.size_scale < trade.size_scale ||
       newest.start + series.interval + options_.revision_horizon.count() < watermark_) {
     return false;
   }
-  if (!newest.add(trade.price, trade.size, trade.aggressor, ts, trade.header.ts_recv)) {
+  std::int64_t price = trade.price;
+  std::int64_t size = trade.size;
+  if (!scale_up(price, static_cast<std::uint8_t>(newest.price_scale - trade.price_scale)) ||
+      !scale_up(size, static_cast<std::uint8_t>(newest.size_scale - trade.size_scale)) ||
+      !newest.add(price, size, trade.aggressor, ts, trade.header.ts_recv)) {
     ++counters_.trades_refused;
     return true;
   }
@@ -268,10 +294,9 @@ void BarBuilder::apply(Series& series, const msg::Trade& trade, bool& applied) {
     }
   }
   // Final bars past the horizon will take no more revisions.
-  while (!series.bars.empty() && series.bars.front().final &&
-         series.bars.front().start + series.interval + options_.revision_horizon.count() < watermark_) {
-    series.bars.pop_front();
-  }
+  series.forget_oldest([&](const BarState& oldest) {
+    return oldest.final && oldest.start + series.interval + options_.revision_horizon.count() < watermark_;
+  });
 }
 
 void BarBuilder::finish() {

@@ -14,19 +14,25 @@ bool scale_up(std::int64_t value, std::uint8_t from, std::uint8_t to, std::int64
   return !__builtin_mul_overflow(value, kPow10[to - from], &out);
 }
 
-// Whether (price, size, venue) is a better bid (or, for asks, better ask)
-// than the current best: the price first, then the larger size, then the
-// lower venue id.
-bool better(bool bid, std::int64_t price, std::int64_t size, msg::Venue venue, const msg::Nbbo& best,
-            bool have_best) noexcept {
-  if (!have_best) return true;
-  const std::int64_t best_price = bid ? best.bid_price : best.ask_price;
-  const std::int64_t best_size = bid ? best.bid_size : best.ask_size;
-  const msg::Venue best_venue = bid ? best.bid_venue : best.ask_venue;
-  if (price != best_price) return bid ? price > best_price : price < best_price;
-  if (size != best_size) return size > best_size;
-  return venue < best_venue;
-}
+// One side's best so far over the members.
+struct BestQuote {
+  bool have = false;
+  std::int64_t price = 0, size = 0;
+  msg::Venue venue = msg::Venue::kUnknown;
+
+  // Takes (price, size, venue) if it is better: the price first (higher
+  // for bids, lower for asks), then the larger size, then the lower venue id.
+  void offer(bool bid, std::int64_t offered_price, std::int64_t offered_size, msg::Venue offered_venue) noexcept {
+    const bool better = !have || (offered_price != price ? (bid ? offered_price > price : offered_price < price)
+                                  : offered_size != size ? offered_size > size
+                                                         : offered_venue < venue);
+    if (!better) return;
+    have = true;
+    price = offered_price;
+    size = offered_size;
+    venue = offered_venue;
+  }
+};
 
 // Whether two tops of one instrument weigh the same in the best bid/offer:
 // everything compute() reads.
@@ -34,6 +40,28 @@ bool same_quote(const VenueTop& a, const VenueTop& b) noexcept {
   return a.live == b.live && a.bid_price == b.bid_price && a.bid_size == b.bid_size && a.ask_price == b.ask_price &&
          a.ask_size == b.ask_size && a.price_scale == b.price_scale && a.size_scale == b.size_scale &&
          a.venue == b.venue;
+}
+
+// The fields compute() sets, compared and copied one by one.
+bool same_body(const msg::Nbbo& a, const msg::Nbbo& b) noexcept {
+  return a.bid_price == b.bid_price && a.bid_size == b.bid_size && a.ask_price == b.ask_price &&
+         a.ask_size == b.ask_size && a.bid_venue == b.bid_venue && a.ask_venue == b.ask_venue &&
+         a.price_scale == b.price_scale && a.size_scale == b.size_scale && a.condition == b.condition &&
+         a.venues_included == b.venues_included && a.venues_excluded_mask == b.venues_excluded_mask;
+}
+
+void copy_body(const msg::Nbbo& from, msg::Nbbo& to) noexcept {
+  to.bid_price = from.bid_price;
+  to.bid_size = from.bid_size;
+  to.ask_price = from.ask_price;
+  to.ask_size = from.ask_size;
+  to.bid_venue = from.bid_venue;
+  to.ask_venue = from.ask_venue;
+  to.price_scale = from.price_scale;
+  to.size_scale = from.size_scale;
+  to.condition = from.condition;
+  to.venues_included = from.venues_included;
+  to.venues_excluded_mask = from.venues_excluded_mask;
 }
 
 }  // namespace
@@ -59,73 +87,77 @@ void NbboBuilder::on_top(msg::InstrumentId symbol_id, const VenueTop& top) {
     ++counters_.refused;
     return;
   }
-  nbbo.header.venue = msg::Venue::kComposite;
-  nbbo.header.instrument_id = symbol_id;
-  if (symbol.published) {
-    // Unchanged but for the header: nothing to tell.
-    msg::Nbbo previous = symbol.last;
-    previous.header = nbbo.header;
-    if (previous == nbbo) return;
-  }
-  nbbo.header.sequence = ++symbol.sequence;
-  nbbo.header.ts_event = top.ts_event;
-  nbbo.header.ts_recv = top.ts_recv;
-  if (nbbo.venues_excluded_mask != 0) nbbo.header.flags |= msg::flags::kStale;
-  symbol.last = nbbo;
+  // Unchanged but for the header: nothing to tell. (Compared and then
+  // stored field by field: copying the whole record just after its fields
+  // were written waited on every one of those stores.)
+  msg::Nbbo& last = symbol.last;
+  if (symbol.published && same_body(last, nbbo)) return;
+  copy_body(nbbo, last);
+  last.header.venue = msg::Venue::kComposite;
+  last.header.instrument_id = symbol_id;
+  last.header.sequence = ++symbol.sequence;
+  last.header.ts_event = top.ts_event;
+  last.header.ts_recv = top.ts_recv;
+  last.header.flags = nbbo.venues_excluded_mask != 0 ? msg::flags::kStale : 0;
   symbol.published = true;
   ++counters_.published;
-  sink_.on_nbbo(nbbo);
+  sink_.on_nbbo(last);
 }
 
 bool NbboBuilder::compute(const Symbol& symbol, msg::Nbbo& out) {
-  out = msg::Nbbo{};
+  // Worked out in locals and written once: reading back fields of `out`
+  // as they were being written stalled on every member.
   std::uint8_t price_scale = 0;
   std::uint8_t size_scale = 0;
+  std::uint16_t excluded = 0;
+  std::uint8_t included = 0;
   for (const VenueTop& member : symbol.members) {
     if (!member.live) {
-      out.venues_excluded_mask |= static_cast<std::uint16_t>(1U << (static_cast<unsigned>(member.venue) & 15U));
+      excluded |= static_cast<std::uint16_t>(1U << (static_cast<unsigned>(member.venue) & 15U));
       continue;
     }
-    ++out.venues_included;
+    ++included;
     price_scale = std::max(price_scale, member.price_scale);
     size_scale = std::max(size_scale, member.size_scale);
   }
-  out.price_scale = price_scale;
-  out.size_scale = size_scale;
-  bool have_bid = false;
-  bool have_ask = false;
+  BestQuote bid;
+  BestQuote ask;
   for (const VenueTop& member : symbol.members) {
     if (!member.live) continue;
-    std::int64_t bid = 0;
+    std::int64_t bid_price = 0;
     std::int64_t bid_size = 0;
-    std::int64_t ask = 0;
+    std::int64_t ask_price = 0;
     std::int64_t ask_size = 0;
-    if (!scale_up(member.bid_price, member.price_scale, price_scale, bid) ||
+    if (!scale_up(member.bid_price, member.price_scale, price_scale, bid_price) ||
         !scale_up(member.bid_size, member.size_scale, size_scale, bid_size) ||
-        !scale_up(member.ask_price, member.price_scale, price_scale, ask) ||
+        !scale_up(member.ask_price, member.price_scale, price_scale, ask_price) ||
         !scale_up(member.ask_size, member.size_scale, size_scale, ask_size)) {
       return false;
     }
-    if (bid_size > 0 && better(true, bid, bid_size, member.venue, out, have_bid)) {
-      out.bid_price = bid;
-      out.bid_size = bid_size;
-      out.bid_venue = member.venue;
-      have_bid = true;
-    }
-    if (ask_size > 0 && better(false, ask, ask_size, member.venue, out, have_ask)) {
-      out.ask_price = ask;
-      out.ask_size = ask_size;
-      out.ask_venue = member.venue;
-      have_ask = true;
-    }
+    if (bid_size > 0) bid.offer(true, bid_price, bid_size, member.venue);
+    if (ask_size > 0) ask.offer(false, ask_price, ask_size, member.venue);
   }
-  if (!have_bid && !have_ask) {
+  out.venues_excluded_mask = excluded;
+  out.venues_included = included;
+  out.price_scale = price_scale;
+  out.size_scale = size_scale;
+  if (bid.have) {
+    out.bid_price = bid.price;
+    out.bid_size = bid.size;
+    out.bid_venue = bid.venue;
+  }
+  if (ask.have) {
+    out.ask_price = ask.price;
+    out.ask_size = ask.size;
+    out.ask_venue = ask.venue;
+  }
+  if (!bid.have && !ask.have) {
     out.condition = msg::NbboCondition::kEmpty;
-  } else if (!have_bid || !have_ask) {
+  } else if (!bid.have || !ask.have) {
     out.condition = msg::NbboCondition::kOneSided;
-  } else if (out.bid_price == out.ask_price) {
+  } else if (bid.price == ask.price) {
     out.condition = msg::NbboCondition::kLocked;
-  } else if (out.bid_price > out.ask_price) {
+  } else if (bid.price > ask.price) {
     out.condition = msg::NbboCondition::kCrossed;
   }
   return true;

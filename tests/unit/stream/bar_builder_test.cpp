@@ -259,6 +259,8 @@ TEST(BarBuilder, CompositeBarsTakeTheFinerScale) {
   builder.on_trade(trade(kBtcBinance, msg::Venue::kBinance, kStart, 650'001, 10, msg::Aggressor::kBuy, 1, 2), kBtc);
   builder.on_trade(trade(kBtcCoinbase, msg::Venue::kCoinbase, kStart + 1, 6'500'005, 1, msg::Aggressor::kSell, 2, 3),
                    kBtc);
+  // A coarser trade into the bar that is now finer: scaled up to it.
+  builder.on_trade(trade(kBtcBinance, msg::Venue::kBinance, kStart + 2, 650'002, 10, msg::Aggressor::kBuy, 1, 2), kBtc);
   builder.finish();
   const msg::Bar* composite = nullptr;
   for (const msg::Bar& bar : sink.bars) {
@@ -269,14 +271,15 @@ TEST(BarBuilder, CompositeBarsTakeTheFinerScale) {
   EXPECT_EQ(composite->price_scale, 2);
   EXPECT_EQ(composite->size_scale, 3);
   EXPECT_EQ(composite->open, 6'500'010);   // 65000.1
-  EXPECT_EQ(composite->close, 6'500'005);  // 65000.05
-  EXPECT_EQ(composite->high, 6'500'010);
-  EXPECT_EQ(composite->low, 6'500'005);
-  EXPECT_EQ(composite->volume, 101);  // 0.1 + 0.001
-  EXPECT_EQ(composite->buy_volume, 100);
+  EXPECT_EQ(composite->close, 6'500'020);  // 65000.2
+  EXPECT_EQ(composite->high, 6'500'020);
+  EXPECT_EQ(composite->low, 6'500'005);    // 65000.05
+  EXPECT_EQ(composite->volume, 201);  // 0.1 + 0.001 + 0.1
+  EXPECT_EQ(composite->buy_volume, 200);
   EXPECT_EQ(composite->sell_volume, 1);
-  // (6500010 * 100 + 6500005 * 1) / 101 = 6500009.95..., rounded half away from zero.
-  EXPECT_EQ(composite->vwap, 6'500'010);
+  EXPECT_EQ(composite->trade_count, 3U);
+  // (6500010 * 100 + 6500005 * 1 + 6500020 * 100) / 201 = 6500014.95..., rounded half away from zero.
+  EXPECT_EQ(composite->vwap, 6'500'015);
 }
 
 TEST(BarBuilder, RefusesWhatItCannotHoldAndBadOptions) {

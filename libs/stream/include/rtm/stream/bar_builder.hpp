@@ -70,7 +70,10 @@ class BarBuilder {
   void on_trade(const msg::Trade& trade, msg::InstrumentId composite = msg::kNoInstrument);
   // Event time from a record that is not a trade (a book delta, say): bars
   // become final even while an instrument does not trade.
-  void advance_to(std::int64_t ts_event);
+  // Inline: called on every record, and event time rarely moves.
+  void advance_to(std::int64_t ts_event) {
+    if (ts_event > watermark_) move_watermark(ts_event);
+  }
   // The end of the input (rtm aggregate at the end of a file): every open
   // bar is published final, whatever the watermark.
   void finish();
@@ -103,6 +106,7 @@ class BarBuilder {
   void publish(Series& series, BarState& bar, std::uint16_t flags);
   // Publishes final every open bar due at or before `watermark`.
   void finalize_until(std::int64_t watermark);
+  void move_watermark(std::int64_t ts_event);
 
   BarOptions options_;
   DerivedSink& sink_;
