@@ -66,9 +66,15 @@ void copy_body(const msg::Nbbo& from, msg::Nbbo& to) noexcept {
 
 }  // namespace
 
-void NbboBuilder::on_top(msg::InstrumentId symbol_id, const VenueTop& top) {
+NbboBuilder::Handle NbboBuilder::handle(msg::InstrumentId symbol) {
+  auto [found, added] = symbols_.try_emplace(symbol);
+  if (added) found.id = symbol;
+  return &found;
+}
+
+void NbboBuilder::on_top(Handle handle, const VenueTop& top) {
   ++counters_.tops;
-  Symbol& symbol = symbols_[symbol_id];
+  Symbol& symbol = *handle;
   auto member = std::find_if(symbol.members.begin(), symbol.members.end(),
                              [&](const VenueTop& known) { return known.instrument == top.instrument; });
   if (member == symbol.members.end()) {
@@ -94,7 +100,7 @@ void NbboBuilder::on_top(msg::InstrumentId symbol_id, const VenueTop& top) {
   if (symbol.published && same_body(last, nbbo)) return;
   copy_body(nbbo, last);
   last.header.venue = msg::Venue::kComposite;
-  last.header.instrument_id = symbol_id;
+  last.header.instrument_id = symbol.id;
   last.header.sequence = ++symbol.sequence;
   last.header.ts_event = top.ts_event;
   last.header.ts_recv = top.ts_recv;

@@ -31,6 +31,7 @@ StatsBuilder::Instrument& StatsBuilder::instrument_for(msg::Venue venue, msg::In
   auto [found, added] = instruments_.try_emplace(id);
   if (added) {
     found.venue = venue;
+    found.id = id;
     for (const auto length : options_.windows) {
       Window window;
       window.length = length.count();
@@ -40,10 +41,10 @@ StatsBuilder::Instrument& StatsBuilder::instrument_for(msg::Venue venue, msg::In
   return found;
 }
 
-void StatsBuilder::on_trade(const msg::Trade& trade) {
+void StatsBuilder::on_trade(Handle handle, const msg::Trade& trade) {
   if (!trade.valid() || trade.price <= 0) return;
   watermark_ = std::max(watermark_, trade.header.ts_event);
-  Instrument& instrument = instrument_for(trade.header.venue, trade.header.instrument_id);
+  Instrument& instrument = *handle;
   const double price = to_units(trade.price, trade.price_scale);
   double squared_return = 0;
   if (!instrument.ticks.empty()) {
@@ -62,12 +63,12 @@ void StatsBuilder::on_trade(const msg::Trade& trade) {
   instrument.ts_event = trade.header.ts_event;
   instrument.ts_recv = trade.header.ts_recv;
   slide(instrument);
-  publish_due(trade.header.instrument_id, instrument);
+  publish_due(instrument);
 }
 
-void StatsBuilder::on_top(const VenueTop& top) {
+void StatsBuilder::on_top(Handle handle, const VenueTop& top) {
   watermark_ = std::max(watermark_, top.ts_event);
-  Instrument& instrument = instrument_for(top.venue, top.instrument);
+  Instrument& instrument = *handle;
   instrument.top = top;
   instrument.has_top = true;
   instrument.ts_event = top.ts_event;
@@ -76,7 +77,7 @@ void StatsBuilder::on_top(const VenueTop& top) {
   // windows slide when a trade comes or something is published.
   if (instrument.has_trade && watermark_ >= instrument.next_due) {
     slide(instrument);
-    publish_due(top.instrument, instrument);
+    publish_due(instrument);
   }
 }
 
@@ -130,20 +131,20 @@ msg::Stats StatsBuilder::compute(const Instrument& instrument, const Window& win
   return stats;
 }
 
-void StatsBuilder::publish_due(msg::InstrumentId id, Instrument& instrument) {
+void StatsBuilder::publish_due(Instrument& instrument) {
   const std::int64_t every = options_.publish_every.count();
   instrument.next_due = INT64_MAX;
   for (Window& window : instrument.windows) {
-    if (!window.published || watermark_ - window.published_at >= every) publish(id, instrument, window);
+    if (!window.published || watermark_ - window.published_at >= every) publish(instrument, window);
     // A window left unchanged is due again at once.
     instrument.next_due = std::min(instrument.next_due, window.published ? window.published_at + every : watermark_);
   }
 }
 
-void StatsBuilder::publish(msg::InstrumentId id, const Instrument& instrument, Window& window) {
+void StatsBuilder::publish(const Instrument& instrument, Window& window) {
   msg::Stats stats = compute(instrument, window);
   stats.header.venue = instrument.venue;
-  stats.header.instrument_id = id;
+  stats.header.instrument_id = instrument.id;
   if (window.published) {
     msg::Stats previous = window.last;
     previous.header = stats.header;

@@ -72,7 +72,7 @@ void StreamProcessor::on_trade(const msg::Trade& trade) {
   alerts_.on_activity(trade.header.venue, trade.header.instrument_id, trade.header.ts_event);
   Book& book = book_for(trade.header.instrument_id);
   bars_.on_trade(trade, composite_of(trade.header.instrument_id, book));
-  stats_.on_trade(trade);
+  stats_.on_trade(stats_of(trade.header, book), trade);
 }
 
 void StreamProcessor::on_book_delta(const msg::BookDelta& delta) {
@@ -144,9 +144,10 @@ void StreamProcessor::publish_top(const msg::RecordHeader& header, Book& book) {
     top.ask_size = ask->size;
   }
   if (const msg::InstrumentId composite = composite_of(header.instrument_id, book); composite != msg::kNoInstrument) {
-    nbbo_.on_top(composite, top);
+    if (book.nbbo == nullptr) book.nbbo = nbbo_.handle(composite);
+    nbbo_.on_top(book.nbbo, top);
   }
-  stats_.on_top(top);
+  stats_.on_top(stats_of(header, book), top);
 }
 
 }  // namespace rtm::stream

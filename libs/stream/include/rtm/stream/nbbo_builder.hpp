@@ -37,16 +37,26 @@ struct NbboCounters {
 // ask) or crossed (bid above ask) against each other, one-sided or empty.
 // A record is published only when something in it changed.
 class NbboBuilder {
+ private:
+  struct Symbol;
+
  public:
   explicit NbboBuilder(DerivedSink& sink) : sink_(sink) {}
 
+  // One symbol's state, found once, for a caller that keeps it (as
+  // StatsBuilder::Handle). Valid as long as the builder.
+  using Handle = Symbol*;
   // `symbol`: the canonical symbol's composite id (venue kComposite).
-  void on_top(msg::InstrumentId symbol, const VenueTop& top);
+  Handle handle(msg::InstrumentId symbol);
+
+  void on_top(msg::InstrumentId symbol, const VenueTop& top) { on_top(handle(symbol), top); }
+  void on_top(Handle symbol, const VenueTop& top);
 
   [[nodiscard]] const NbboCounters& counters() const noexcept { return counters_; }
 
  private:
   struct Symbol {
+    msg::InstrumentId id = msg::kNoInstrument;
     std::vector<VenueTop> members;  // one per instrument, in the order first seen
     msg::Nbbo last;
     bool published = false;

@@ -34,11 +34,23 @@ struct StatsOptions {
 //   trades_per_second   trades in the window / the window's length
 // Deterministic: the same input gives bit-identical doubles.
 class StatsBuilder {
+ private:
+  struct Instrument;
+
  public:
   StatsBuilder(StatsOptions options, DerivedSink& sink);
 
-  void on_trade(const msg::Trade& trade);
-  void on_top(const VenueTop& top);
+  // One instrument's state, found once: a caller that meets the same
+  // instruments again and again (the stream processor, one per book) keeps
+  // it and saves a lookup per record. Valid as long as the builder.
+  using Handle = Instrument*;
+  Handle handle(msg::Venue venue, msg::InstrumentId id) { return &instrument_for(venue, id); }
+
+  void on_trade(const msg::Trade& trade) { on_trade(handle(trade.header.venue, trade.header.instrument_id), trade); }
+  void on_top(const VenueTop& top) { on_top(handle(top.venue, top.instrument), top); }
+  // The same, for the instrument of `handle`, which must be the record's.
+  void on_trade(Handle handle, const msg::Trade& trade);
+  void on_top(Handle handle, const VenueTop& top);
 
  private:
   struct Tick {
@@ -59,6 +71,7 @@ class StatsBuilder {
   };
   struct Instrument {
     msg::Venue venue = msg::Venue::kUnknown;
+    msg::InstrumentId id = msg::kNoInstrument;
     std::deque<Tick> ticks;       // in arrival order; tick number `dropped` is ticks.front()
     std::uint64_t dropped = 0;    // ticks no window needs any more
     std::int64_t last_price = 0;  // mantissa, at price_scale
@@ -80,8 +93,8 @@ class StatsBuilder {
   // Moves the windows' starts up to the watermark and forgets old ticks.
   void slide(Instrument& instrument) const;
   // Publishes each window that is due and changed.
-  void publish_due(msg::InstrumentId id, Instrument& instrument);
-  void publish(msg::InstrumentId id, const Instrument& instrument, Window& window);
+  void publish_due(Instrument& instrument);
+  void publish(const Instrument& instrument, Window& window);
   [[nodiscard]] static msg::Stats compute(const Instrument& instrument, const Window& window);
 
   StatsOptions options_;

@@ -76,6 +76,10 @@ class StreamProcessor {
     std::uint8_t price_scale = 0, size_scale = 0;
     msg::InstrumentId composite = msg::kNoInstrument;
     bool resolved = false;  // composite looked up
+    // The operators' state for this instrument and its symbol, found on
+    // first use: no lookup per record after that.
+    StatsBuilder::Handle stats = nullptr;
+    NbboBuilder::Handle nbbo = nullptr;
   };
 
   // What the operators derive goes out, and past the alert rules.
@@ -99,6 +103,10 @@ class StreamProcessor {
   Book& look_up_book(msg::InstrumentId instrument);
   msg::InstrumentId composite_of(msg::InstrumentId instrument, Book& book);
   void publish_top(const msg::RecordHeader& header, Book& book);
+  StatsBuilder::Handle stats_of(const msg::RecordHeader& header, Book& book) {
+    if (book.stats == nullptr) book.stats = stats_.handle(header.venue, header.instrument_id);
+    return book.stats;
+  }
 
   SymbolResolver& symbols_;
   AlertEngine alerts_;
