@@ -42,7 +42,19 @@ bool same_quote(const VenueTop& a, const VenueTop& b) noexcept {
          a.venue == b.venue;
 }
 
-// The fields compute() sets, compared and copied one by one.
+// The fields compute() sets, compared and copied one by one. A field added
+// to the record must be added to both: the count below is the reminder.
+struct CountFields {
+  std::size_t fields = 0;
+  constexpr void operator()(const auto& /*field*/) { ++fields; }
+};
+constexpr std::size_t nbbo_body_fields() {
+  CountFields count;
+  msg::Nbbo record;
+  msg::Nbbo::fields(record, count);
+  return count.fields;
+}
+static_assert(nbbo_body_fields() == 12, "an Nbbo field was added: same_body and copy_body must know it");
 bool same_body(const msg::Nbbo& a, const msg::Nbbo& b) noexcept {
   return a.bid_price == b.bid_price && a.bid_size == b.bid_size && a.ask_price == b.ask_price &&
          a.ask_size == b.ask_size && a.bid_venue == b.bid_venue && a.ask_venue == b.ask_venue &&
@@ -79,14 +91,13 @@ void NbboBuilder::on_top(Handle handle, const VenueTop& top) {
                              [&](const VenueTop& known) { return known.instrument == top.instrument; });
   if (member == symbol.members.end()) {
     symbol.members.push_back(top);
-  } else if (same_quote(*member, top)) {
+  } else {
+    const bool unchanged = same_quote(*member, top);
+    *member = top;
     // Most venue messages change levels below the top: the best bid/offer
     // worked out from the same quotes is the one already published (or
     // refused), so there is nothing to compute.
-    *member = top;
-    return;
-  } else {
-    *member = top;
+    if (unchanged) return;
   }
   msg::Nbbo nbbo;
   if (!compute(symbol, nbbo)) {

@@ -273,8 +273,8 @@ TEST(BarBuilder, CompositeBarsTakeTheFinerScale) {
   EXPECT_EQ(composite->open, 6'500'010);   // 65000.1
   EXPECT_EQ(composite->close, 6'500'020);  // 65000.2
   EXPECT_EQ(composite->high, 6'500'020);
-  EXPECT_EQ(composite->low, 6'500'005);    // 65000.05
-  EXPECT_EQ(composite->volume, 201);  // 0.1 + 0.001 + 0.1
+  EXPECT_EQ(composite->low, 6'500'005);  // 65000.05
+  EXPECT_EQ(composite->volume, 201);     // 0.1 + 0.001 + 0.1
   EXPECT_EQ(composite->buy_volume, 200);
   EXPECT_EQ(composite->sell_volume, 1);
   EXPECT_EQ(composite->trade_count, 3U);
