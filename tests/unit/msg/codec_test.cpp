@@ -51,6 +51,8 @@ TYPED_TEST(CodecRoundTrip, EveryShorterPrefixIsTruncated) {
     std::vector<std::byte> prefix(buffer.begin(), buffer.begin() + static_cast<std::ptrdiff_t>(length));
     TypeParam decoded{};
     EXPECT_EQ(decode(prefix, decoded).error, DecodeError::kTruncated) << "length " << length;
+    AnyRecord any;
+    EXPECT_EQ(decode(prefix, any).error, DecodeError::kTruncated) << "length " << length << ", any record";
   }
 }
 
@@ -140,8 +142,16 @@ class CodecCorruption : public ::testing::Test {
     ASSERT_TRUE(encode(trade_, buffer_).ok());
   }
   DecodeError decode_trade() {
+    const std::span<const std::byte> bytes(buffer_.data(), kEncodedSize<Trade>);
     Trade decoded;
-    return decode(std::span<const std::byte>(buffer_.data(), kEncodedSize<Trade>), decoded).error;
+    const DecodeError error = decode(bytes, decoded).error;
+    // Decoding whatever record the bytes hold names the same error (a
+    // record of another type it reads as that type instead).
+    if (error != DecodeError::kTypeMismatch) {
+      AnyRecord any;
+      EXPECT_EQ(decode(bytes, any).error, error);
+    }
+    return error;
   }
   void put(std::size_t offset, std::uint8_t value) { buffer_[offset] = std::byte{value}; }
 

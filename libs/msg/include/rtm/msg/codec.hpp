@@ -178,7 +178,8 @@ DecodeResult decode(std::span<const std::byte> in, R& record) noexcept {
   return {DecodeError::kOk, kSize};
 }
 
-// Decodes whatever record type the bytes hold.
+// Decodes whatever record type the bytes hold. On an error `record` holds
+// nothing to use (a record of the bytes' type, partly read, or what it held).
 DecodeResult decode(std::span<const std::byte> in, AnyRecord& record) noexcept;
 
 }  // namespace rtm::msg
