@@ -34,9 +34,8 @@ DecodeResult decode(std::span<const std::byte> in, AnyRecord& record) noexcept {
   // its own only to name an error.
   constexpr std::size_t kTypeOffset = 2;
   DecodeResult typed{DecodeError::kUnknownType, 0};
-  if (in.size() < kHeaderSize ||
-      !detail::visit_record_type(static_cast<RecordType>(in[kTypeOffset]),
-                                 [&]<class R>() { typed = decode_as<R>(in, record); })) {
+  if (in.size() < kHeaderSize || !detail::visit_record_type(static_cast<RecordType>(in[kTypeOffset]),
+                                                            [&]<class R>() { typed = decode_as<R>(in, record); })) {
     // Truncated or of no known type: the header says exactly why.
     RecordHeader header;
     const DecodeResult result = detail::read_header(in, header);
