@@ -54,7 +54,9 @@ constexpr std::size_t nbbo_body_fields() {
   msg::Nbbo::fields(record, count);
   return count.fields;
 }
+// Eleven fields and the padding.
 static_assert(nbbo_body_fields() == 12, "an Nbbo field was added: same_body and copy_body must know it");
+
 bool same_body(const msg::Nbbo& a, const msg::Nbbo& b) noexcept {
   return a.bid_price == b.bid_price && a.bid_size == b.bid_size && a.ask_price == b.ask_price &&
          a.ask_size == b.ask_size && a.bid_venue == b.bid_venue && a.ask_venue == b.ask_venue &&
