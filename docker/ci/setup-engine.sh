@@ -60,7 +60,10 @@ socket=/run/podman/podman.sock
 if ! curl -sf --unix-socket "$socket" http://d/_ping >/dev/null 2>&1; then
   echo "setup-engine: starting podman's API at $socket"
   mkdir -p /run/podman
-  nohup podman system service --time=0 "unix://$socket" >/tmp/podman-service.log 2>&1 &
+  # From /: the service outlives this checkout and serves every later one,
+  # and runtimes it starts inherit its directory (a deleted checkout there
+  # made every container fail to start).
+  (cd / && nohup podman system service --time=0 "unix://$socket" >/tmp/podman-service.log 2>&1 &)
   for _ in $(seq 1 50); do
     curl -sf --unix-socket "$socket" http://d/_ping >/dev/null 2>&1 && break
     sleep 0.1
@@ -70,7 +73,7 @@ fi
 pidfile=/run/podman/healthchecks.pid
 if ! { [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null; }; then
   echo "setup-engine: running containers' healthchecks every 2 s"
-  nohup "$(dirname "$0")/podman-healthchecks.sh" >/dev/null 2>&1 &
-  echo $! > "$pidfile"
+  healthchecks="$(cd "$(dirname "$0")" && pwd)/podman-healthchecks.sh"
+  (cd / && nohup "$healthchecks" >/dev/null 2>&1 & echo $! > "$pidfile")
 fi
 echo "setup-engine: ready (DOCKER_HOST=unix://$socket)"
