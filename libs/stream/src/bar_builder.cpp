@@ -229,12 +229,8 @@ bool BarBuilder::add_to_newest(Series& series, const msg::Trade& trade, bool& ap
     return true;
   }
   applied = true;
-  // Open (not final), so neither late nor a revision: published if its
-  // rate allows.
-  if (newest.published_at == INT64_MIN || watermark_ - newest.published_at >= options_.open_update_every.count()) {
-    newest.published_at = watermark_;
-    publish(series, newest, 0);
-  }
+  // Open (not final), so neither late nor a revision.
+  publish_open(series, newest);
   return true;
 }
 
@@ -288,10 +284,7 @@ void BarBuilder::apply(Series& series, const msg::Trade& trade, bool& applied) {
     publish(series, *bar, msg::flags::kFinal | msg::flags::kRevision);
   } else {
     if (is_new) deadlines_.push({final_at, bars_begun_++, &series, start});
-    if (bar->published_at == INT64_MIN || watermark_ - bar->published_at >= options_.open_update_every.count()) {
-      bar->published_at = watermark_;
-      publish(series, *bar, 0);
-    }
+    publish_open(series, *bar);
   }
   // Final bars past the horizon will take no more revisions.
   series.forget_oldest([&](const BarState& oldest) {
@@ -313,6 +306,12 @@ void BarBuilder::finalize_until(std::int64_t watermark) {
     ++counters_.bars_final;
     publish(*due.series, *bar, msg::flags::kFinal);
   }
+}
+
+void BarBuilder::publish_open(Series& series, BarState& bar) {
+  if (bar.published_at != INT64_MIN && watermark_ - bar.published_at < options_.open_update_every.count()) return;
+  bar.published_at = watermark_;
+  publish(series, bar, 0);
 }
 
 void BarBuilder::publish(Series& series, BarState& bar, std::uint16_t flags) {

@@ -42,42 +42,6 @@ bool same_quote(const VenueTop& a, const VenueTop& b) noexcept {
          a.venue == b.venue;
 }
 
-// The fields compute() sets, compared and copied one by one. A field added
-// to the record must be added to both: the count below is the reminder.
-struct CountFields {
-  std::size_t fields = 0;
-  constexpr void operator()(const auto& /*field*/) { ++fields; }
-};
-constexpr std::size_t nbbo_body_fields() {
-  CountFields count;
-  msg::Nbbo record;
-  msg::Nbbo::fields(record, count);
-  return count.fields;
-}
-// Eleven fields and the padding.
-static_assert(nbbo_body_fields() == 12, "an Nbbo field was added: same_body and copy_body must know it");
-
-bool same_body(const msg::Nbbo& a, const msg::Nbbo& b) noexcept {
-  return a.bid_price == b.bid_price && a.bid_size == b.bid_size && a.ask_price == b.ask_price &&
-         a.ask_size == b.ask_size && a.bid_venue == b.bid_venue && a.ask_venue == b.ask_venue &&
-         a.price_scale == b.price_scale && a.size_scale == b.size_scale && a.condition == b.condition &&
-         a.venues_included == b.venues_included && a.venues_excluded_mask == b.venues_excluded_mask;
-}
-
-void copy_body(const msg::Nbbo& from, msg::Nbbo& to) noexcept {
-  to.bid_price = from.bid_price;
-  to.bid_size = from.bid_size;
-  to.ask_price = from.ask_price;
-  to.ask_size = from.ask_size;
-  to.bid_venue = from.bid_venue;
-  to.ask_venue = from.ask_venue;
-  to.price_scale = from.price_scale;
-  to.size_scale = from.size_scale;
-  to.condition = from.condition;
-  to.venues_included = from.venues_included;
-  to.venues_excluded_mask = from.venues_excluded_mask;
-}
-
 }  // namespace
 
 NbboBuilder::Handle NbboBuilder::handle(msg::InstrumentId symbol) {
@@ -101,26 +65,28 @@ void NbboBuilder::on_top(Handle handle, const VenueTop& top) {
     // refused), so there is nothing to compute.
     if (unchanged) return;
   }
-  msg::Nbbo nbbo;
-  if (!compute(symbol, nbbo)) {
+  // Worked out in the slot after the last published record, and published
+  // from there: copying a record just after its fields were written read
+  // them back while their stores were still in flight.
+  msg::Nbbo& next = symbol.records[1 - symbol.last];
+  next = msg::Nbbo{};
+  if (!compute(symbol, next)) {
     ++counters_.refused;
     return;
   }
-  // Unchanged but for the header: nothing to tell. (Compared and then
-  // stored field by field: copying the whole record just after its fields
-  // were written waited on every one of those stores.)
-  msg::Nbbo& last = symbol.last;
-  if (symbol.published && same_body(last, nbbo)) return;
-  copy_body(nbbo, last);
-  last.header.venue = msg::Venue::kComposite;
-  last.header.instrument_id = symbol.id;
-  last.header.sequence = ++symbol.sequence;
-  last.header.ts_event = top.ts_event;
-  last.header.ts_recv = top.ts_recv;
-  last.header.flags = nbbo.venues_excluded_mask != 0 ? msg::flags::kStale : 0;
+  const msg::Nbbo& last = symbol.records[symbol.last];
+  next.header = last.header;
+  if (symbol.published && next == last) return;  // unchanged but for the header: nothing to tell
+  next.header.venue = msg::Venue::kComposite;
+  next.header.instrument_id = symbol.id;
+  next.header.sequence = ++symbol.sequence;
+  next.header.ts_event = top.ts_event;
+  next.header.ts_recv = top.ts_recv;
+  next.header.flags = next.venues_excluded_mask != 0 ? msg::flags::kStale : 0;
+  symbol.last = 1 - symbol.last;
   symbol.published = true;
   ++counters_.published;
-  sink_.on_nbbo(last);
+  sink_.on_nbbo(next);
 }
 
 bool NbboBuilder::compute(const Symbol& symbol, msg::Nbbo& out) {

@@ -40,6 +40,7 @@ msg::InstrumentId StreamProcessor::composite_of(msg::InstrumentId instrument, Bo
     book.resolved = true;
     if (const std::optional<std::string> canonical = symbols_.canonical(instrument); canonical && !canonical->empty()) {
       book.composite = msg::make_instrument_id(msg::Venue::kComposite, *canonical);
+      book.nbbo = nbbo_.handle(book.composite);
       composites_.emplace(book.composite, *canonical);
     }
   }
@@ -143,10 +144,7 @@ void StreamProcessor::publish_top(const msg::RecordHeader& header, Book& book) {
     top.ask_price = ask->price;
     top.ask_size = ask->size;
   }
-  if (const msg::InstrumentId composite = composite_of(header.instrument_id, book); composite != msg::kNoInstrument) {
-    if (book.nbbo == nullptr) book.nbbo = nbbo_.handle(composite);
-    nbbo_.on_top(book.nbbo, top);
-  }
+  if (composite_of(header.instrument_id, book) != msg::kNoInstrument) nbbo_.on_top(book.nbbo, top);
   stats_.on_top(stats_of(header, book), top);
 }
 

@@ -104,6 +104,8 @@ class BarBuilder {
   // open, at its scales. False (nothing done) otherwise.
   bool add_to_newest(Series& series, const msg::Trade& trade, bool& applied);
   void publish(Series& series, BarState& bar, std::uint16_t flags);
+  // An open bar, at most every open_update_every.
+  void publish_open(Series& series, BarState& bar);
   // Publishes final every open bar due at or before `watermark`.
   void finalize_until(std::int64_t watermark);
   void move_watermark(std::int64_t ts_event);

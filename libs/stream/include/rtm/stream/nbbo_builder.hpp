@@ -1,5 +1,7 @@
 #pragma once
 
+#include <array>
+#include <cstddef>
 #include <cstdint>
 #include <vector>
 
@@ -57,15 +59,15 @@ class NbboBuilder {
  private:
   struct Symbol {
     msg::InstrumentId id = msg::kNoInstrument;
-    std::vector<VenueTop> members;  // one per instrument, in the order first seen
-    msg::Nbbo last;
+    std::vector<VenueTop> members;     // one per instrument, in the order first seen
+    std::array<msg::Nbbo, 2> records;  // the last published, records[last], and the next, taking turns
+    std::size_t last = 0;
     bool published = false;
     std::uint64_t sequence = 0;
   };
 
-  // Fills `out`, default-constructed by the caller (clearing it here again
-  // cost a store-forwarding stall). False when a member's numbers do not
-  // fit at the common scales.
+  // Fills `out`, cleared by the caller. False when a member's numbers do
+  // not fit at the common scales.
   static bool compute(const Symbol& symbol, msg::Nbbo& out);
 
   DerivedSink& sink_;

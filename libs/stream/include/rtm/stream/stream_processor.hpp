@@ -76,8 +76,8 @@ class StreamProcessor {
     std::uint8_t price_scale = 0, size_scale = 0;
     msg::InstrumentId composite = msg::kNoInstrument;
     bool resolved = false;  // composite looked up
-    // The operators' state for this instrument and its symbol, found on
-    // first use: no lookup per record after that.
+    // The operators' state for this instrument (found on first use) and its
+    // symbol (found with the composite): no lookup per record after that.
     StatsBuilder::Handle stats = nullptr;
     NbboBuilder::Handle nbbo = nullptr;
   };
