@@ -24,6 +24,12 @@ std::int64_t bucket_start(std::int64_t ts, std::int64_t interval) noexcept {
   return (ts % interval < 0 ? quotient - 1 : quotient) * interval;
 }
 
+// a + b, held at INT64_MAX rather than past it (b >= 0).
+std::int64_t add_saturating(std::int64_t a, std::int64_t b) noexcept {
+  std::int64_t sum = 0;
+  return __builtin_add_overflow(a, b, &sum) ? INT64_MAX : sum;
+}
+
 // numerator / denominator (denominator > 0), rounded half away from zero.
 std::int64_t divide_rounded(Int128 numerator, Int128 denominator) noexcept {
   const Int128 magnitude = numerator < 0 ? -numerator : numerator;
@@ -118,6 +124,7 @@ struct BarBuilder::BarState {
 };
 
 struct BarBuilder::Series {
+  SeriesGroup* group = nullptr;  // of the same id
   msg::Venue venue = msg::Venue::kUnknown;
   msg::InstrumentId id = msg::kNoInstrument;
   std::int64_t interval = 0;
@@ -159,6 +166,22 @@ struct BarBuilder::Series {
   }
 };
 
+// The series of one id, and the bounds within which a trade takes the
+// short path in all of them at once: a trade goes to every interval, and
+// these let it ask once, not once per interval, whether it may.
+struct BarBuilder::SeriesGroup {
+  std::vector<Series> series;  // one per interval
+  // Whether the bounds below are current; any change to a newest bar but a
+  // trade added by the short path clears it.
+  bool bounds_known = false;
+  // Every newest bar exists, is open and at these scales (else false).
+  bool uniform = false;
+  std::uint8_t price_scale = 0, size_scale = 0;
+  std::int64_t from = 0, until = 0;  // event times in every newest bar: [from, until)
+  std::int64_t horizon_until = 0;    // past this watermark some newest bar is beyond the revision horizon
+  std::int64_t open_due = 0;         // from this watermark some newest bar's open update is due
+};
+
 BarBuilder::BarBuilder(BarOptions options, DerivedSink& sink) : options_(std::move(options)), sink_(sink) {
   if (options_.intervals.empty()) throw std::invalid_argument("bars: no interval configured");
   for (const auto interval : options_.intervals) {
@@ -172,12 +195,13 @@ BarBuilder::BarBuilder(BarOptions options, DerivedSink& sink) : options_(std::mo
 
 BarBuilder::~BarBuilder() = default;
 
-std::vector<BarBuilder::Series>& BarBuilder::series_of(msg::Venue venue, msg::InstrumentId id) {
+BarBuilder::SeriesGroup& BarBuilder::series_of(msg::Venue venue, msg::InstrumentId id) {
   auto [found, added] = series_.try_emplace(id);
   if (added) {
-    found.resize(options_.intervals.size());
+    found.series.resize(options_.intervals.size());
     for (std::size_t i = 0; i < options_.intervals.size(); ++i) {
-      Series& series = found[i];
+      Series& series = found.series[i];
+      series.group = &found;
       series.venue = venue;
       series.id = id;
       series.interval = options_.intervals[i].count();
@@ -190,10 +214,8 @@ void BarBuilder::on_trade(const msg::Trade& trade, msg::InstrumentId composite) 
   advance_to(trade.header.ts_event);
   bool applied = false;
   if (trade.valid() && trade.header.instrument_id != msg::kNoInstrument) {
-    for (Series& series : series_of(trade.header.venue, trade.header.instrument_id)) apply(series, trade, applied);
-    if (composite != msg::kNoInstrument) {
-      for (Series& series : series_of(msg::Venue::kComposite, composite)) apply(series, trade, applied);
-    }
+    apply(series_of(trade.header.venue, trade.header.instrument_id), trade, applied);
+    if (composite != msg::kNoInstrument) apply(series_of(msg::Venue::kComposite, composite), trade, applied);
   } else {
     ++counters_.trades_refused;
   }
@@ -203,6 +225,68 @@ void BarBuilder::on_trade(const msg::Trade& trade, msg::InstrumentId composite) 
 void BarBuilder::move_watermark(std::int64_t ts_event) {
   watermark_ = ts_event;
   finalize_until(watermark_);
+}
+
+void BarBuilder::apply(SeriesGroup& group, const msg::Trade& trade, bool& applied) {
+  if (add_to_group(group, trade, applied)) return;
+  for (Series& series : group.series) apply(series, trade, applied);
+  group.bounds_known = false;
+}
+
+void BarBuilder::find_bounds(SeriesGroup& group) {
+  group.bounds_known = true;
+  group.uniform = false;
+  group.from = INT64_MIN;
+  group.until = INT64_MAX;
+  group.horizon_until = INT64_MAX;
+  group.open_due = INT64_MAX;
+  for (const Series& series : group.series) {
+    const BarState& newest = series.newest;
+    if (!series.has_newest || newest.final) return;
+    if (&series == &group.series.front()) {
+      group.price_scale = newest.price_scale;
+      group.size_scale = newest.size_scale;
+    } else if (newest.price_scale != group.price_scale || newest.size_scale != group.size_scale) {
+      return;
+    }
+    const std::int64_t end = add_saturating(newest.start, series.interval);
+    group.from = std::max(group.from, newest.start);
+    group.until = std::min(group.until, end);
+    group.horizon_until = std::min(group.horizon_until, add_saturating(end, options_.revision_horizon.count()));
+    group.open_due = std::min(group.open_due, newest.published_at == INT64_MIN
+                                                  ? INT64_MIN
+                                                  : add_saturating(newest.published_at,
+                                                                   options_.open_update_every.count()));
+  }
+  group.uniform = true;
+}
+
+bool BarBuilder::add_to_group(SeriesGroup& group, const msg::Trade& trade, bool& applied) {
+  if (!group.bounds_known) find_bounds(group);
+  const std::int64_t ts = trade.header.ts_event;
+  // What add_to_newest asks of each series, asked once of all.
+  if (!group.uniform || ts < group.from || ts >= group.until || group.price_scale < trade.price_scale ||
+      group.size_scale < trade.size_scale || watermark_ > group.horizon_until) {
+    return false;
+  }
+  std::int64_t price = trade.price;
+  std::int64_t size = trade.size;
+  if (!scale_up(price, static_cast<std::uint8_t>(group.price_scale - trade.price_scale)) ||
+      !scale_up(size, static_cast<std::uint8_t>(group.size_scale - trade.size_scale))) {
+    counters_.trades_refused += group.series.size();
+    return true;
+  }
+  const bool open_due = watermark_ >= group.open_due;
+  for (Series& series : group.series) {
+    if (!series.newest.add(price, size, trade.aggressor, ts, trade.header.ts_recv)) {
+      ++counters_.trades_refused;
+      continue;
+    }
+    applied = true;
+    if (open_due) publish_open(series, series.newest);
+  }
+  if (open_due) group.bounds_known = false;  // the open updates moved it
+  return true;
 }
 
 bool BarBuilder::add_to_newest(Series& series, const msg::Trade& trade, bool& applied) {
@@ -303,6 +387,7 @@ void BarBuilder::finalize_until(std::int64_t watermark) {
     BarState* bar = due.series->find(due.start);
     if (bar == nullptr || bar->final) continue;
     bar->final = true;
+    due.series->group->bounds_known = false;
     ++counters_.bars_final;
     publish(*due.series, *bar, msg::flags::kFinal);
   }

@@ -170,15 +170,17 @@ TEST(OrderBook, FollowsAWanderingMarketLikeAMapBook) {
 TEST(OrderBook, PlacesPricesOnEveryTickSizeLikeAMapBook) {
   std::mt19937_64 rng(31);
   const std::uint64_t ticks[] = {1,       2,       3,       7,        10,          1'000'000, 999'999'937,
-                                 1U << 20, 1ULL << 40, 3ULL << 40, (1ULL << 55) - 1, 1ULL << 55, 1ULL << 56};
+                                 1U << 20, 1ULL << 40, 3ULL << 40, (1ULL << 54) - 1, 1ULL << 54, 1ULL << 55,
+                                 1ULL << 56};
   for (const std::uint64_t tick : ticks) {
     OrderBook book;
     ReferenceBook reference;
     const auto step = static_cast<std::int64_t>(tick);
-    // Up to 600 ticks each way, as far as the 64-bit range allows.
+    // Up to 1,200 ticks each way (past the window), as far as the 64-bit
+    // range allows.
     const std::int64_t room = std::numeric_limits<std::int64_t>::max() / step;
     const std::int64_t mid = step * std::min<std::int64_t>(room / 2, 1'000'000);
-    const auto reach = static_cast<std::uint64_t>(std::min<std::int64_t>(600, room / 2 - 1));
+    const auto reach = static_cast<std::uint64_t>(std::min<std::int64_t>(1200, room / 2 - 1));
     for (int i = 0; i < 20'000; ++i) {
       const bool bid = rng() % 2 == 0;
       const auto away = 1 + static_cast<std::int64_t>(rng() % reach);

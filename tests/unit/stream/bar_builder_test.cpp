@@ -282,6 +282,83 @@ TEST(BarBuilder, CompositeBarsTakeTheFinerScale) {
   EXPECT_EQ(composite->vwap, 6'500'015);
 }
 
+// The last bar published for a series, interval and start.
+const msg::Bar* last_bar(const CollectingBars& sink, msg::InstrumentId id, std::int64_t interval, std::int64_t start) {
+  const msg::Bar* found = nullptr;
+  for (const msg::Bar& bar : sink.bars) {
+    if (bar.header.instrument_id == id && bar.interval_ns == interval && bar.start_ns == start) found = &bar;
+  }
+  return found;
+}
+
+// While every interval's newest bar is open and at one scale, a trade goes
+// to all of them at once. Each case below breaks that for one interval after
+// a few trades (so the shortcut was in use), and that interval must decide
+// for itself.
+TEST(BarBuilder, EachIntervalDecidesForItselfWhenItsBarDiffers) {
+  constexpr std::int64_t kMilli = 1'000'000;
+  const auto buy = msg::Aggressor::kBuy;
+  {
+    SCOPED_TRACE("a bar goes final while its instrument is quiet: its next trade is a revision");
+    CollectingBars sink;
+    BarBuilder builder({.intervals = {1s, 1min}}, sink);
+    for (std::int64_t i = 0; i < 3; ++i) {
+      builder.on_trade(trade(kBtcBinance, msg::Venue::kBinance, kStart + i * 100 * kMilli, 100 + i, 1, buy));
+    }
+    builder.on_trade(trade(kBtcCoinbase, msg::Venue::kCoinbase, kStart + 4 * kSecond, 200, 1, buy));  // event time
+    builder.on_trade(trade(kBtcBinance, msg::Venue::kBinance, kStart + 500 * kMilli, 105, 1, buy));
+    const msg::Bar* second = last_bar(sink, kBtcBinance, kSecond, kStart);
+    ASSERT_NE(second, nullptr);
+    EXPECT_EQ(second->header.flags, msg::flags::kFinal | msg::flags::kRevision);
+    EXPECT_EQ(second->revision, 1);
+    EXPECT_EQ(second->trade_count, 4U);
+    EXPECT_EQ(second->close, 105);
+    builder.finish();
+    const msg::Bar* minute = last_bar(sink, kBtcBinance, 60 * kSecond, kStart - kStart % (60 * kSecond));
+    ASSERT_NE(minute, nullptr);
+    EXPECT_EQ(minute->revision, 0) << "on time for the minute";
+    EXPECT_EQ(minute->trade_count, 4U);
+  }
+  {
+    SCOPED_TRACE("a composite's second is coarser than its minute: each scales the trade to its own bar");
+    CollectingBars sink;
+    BarBuilder builder({.intervals = {1s, 1min}}, sink);
+    builder.on_trade(trade(kBtcCoinbase, msg::Venue::kCoinbase, kStart, 6'500'005, 1, buy, 2, 3), kBtc);
+    for (std::int64_t i = 1; i <= 3; ++i) {
+      builder.on_trade(
+          trade(kBtcBinance, msg::Venue::kBinance, kStart + kSecond + i * 100 * kMilli, 650'000 + i, 10, buy, 1, 2),
+          kBtc);
+    }
+    builder.finish();
+    const msg::Bar* minute = last_bar(sink, kBtc, 60 * kSecond, kStart - kStart % (60 * kSecond));
+    ASSERT_NE(minute, nullptr);
+    EXPECT_EQ(minute->price_scale, 2);
+    EXPECT_EQ(minute->size_scale, 3);
+    EXPECT_EQ(minute->volume, 301);  // 0.001 + 3 x 0.1
+    EXPECT_EQ(minute->high, 6'500'030);
+    EXPECT_EQ(minute->close, 6'500'030);
+    const msg::Bar* second = last_bar(sink, kBtc, kSecond, kStart + kSecond);
+    ASSERT_NE(second, nullptr);
+    EXPECT_EQ(second->price_scale, 1);
+    EXPECT_EQ(second->volume, 30);
+  }
+  {
+    SCOPED_TRACE("a revision horizon shorter than the lateness: an open bar past it takes no trade");
+    CollectingBars sink;
+    BarBuilder builder({.intervals = {1s}, .allowed_lateness = 2s, .revision_horizon = 0s}, sink);
+    for (std::int64_t i = 0; i < 3; ++i) {
+      builder.on_trade(trade(kBtcBinance, msg::Venue::kBinance, kStart + i * 100 * kMilli, 100 + i, 1, buy));
+    }
+    builder.on_trade(trade(kBtcCoinbase, msg::Venue::kCoinbase, kStart + 1500 * kMilli, 200, 1, buy));
+    builder.on_trade(trade(kBtcBinance, msg::Venue::kBinance, kStart + 300 * kMilli, 105, 1, buy));
+    EXPECT_EQ(builder.counters().trades_too_late, 1U);
+    builder.finish();
+    const msg::Bar* second = last_bar(sink, kBtcBinance, kSecond, kStart);
+    ASSERT_NE(second, nullptr);
+    EXPECT_EQ(second->trade_count, 3U);
+  }
+}
+
 TEST(BarBuilder, RefusesWhatItCannotHoldAndBadOptions) {
   CollectingBars sink;
   BarBuilder builder({.intervals = {1s}}, sink);

@@ -84,6 +84,7 @@ class BarBuilder {
  private:
   struct BarState;
   struct Series;
+  struct SeriesGroup;
   // When a bar becomes final; ties in the order the bars began, so that
   // bars due at the same moment are published in the same order every run.
   struct Deadline {
@@ -98,7 +99,15 @@ class BarBuilder {
 
   // The series of one id, one per interval; made once, never resized, so
   // the Series addresses that deadlines hold stay valid.
-  std::vector<Series>& series_of(msg::Venue venue, msg::InstrumentId id);
+  SeriesGroup& series_of(msg::Venue venue, msg::InstrumentId id);
+  // A trade into every series of an id, by the group's short path if it
+  // can take it, else series by series.
+  void apply(SeriesGroup& group, const msg::Trade& trade, bool& applied);
+  // The usual case, cheaply: a trade in every series' newest bar while
+  // they are open, at their scales. False (nothing done) otherwise.
+  bool add_to_group(SeriesGroup& group, const msg::Trade& trade, bool& applied);
+  // Works out where the group's short path holds (SeriesGroup::bounds_known).
+  void find_bounds(SeriesGroup& group);
   void apply(Series& series, const msg::Trade& trade, bool& applied);
   // The usual case, cheaply: a trade in the series' newest bar while it is
   // open, at its scales. False (nothing done) otherwise.
@@ -115,7 +124,7 @@ class BarBuilder {
   BarCounters counters_;
   std::int64_t watermark_ = INT64_MIN;
   std::uint64_t bars_begun_ = 0;
-  IdMap<std::vector<Series>> series_;
+  IdMap<SeriesGroup> series_;
   std::priority_queue<Deadline, std::vector<Deadline>, std::greater<>> deadlines_;
 };
 

@@ -26,7 +26,10 @@ class PriceLadder {
     std::int64_t key = 0;
     std::int64_t size = 0;
   };
-  static constexpr std::size_t kSlots = 512;
+  // 8 KiB of sizes a side. Half that made the window move (spill and
+  // refill) every hundred or so updates of a synthetic crypto book whose
+  // price wanders by whole dollars at a cent tick; twice it gained nothing.
+  static constexpr std::size_t kSlots = 1024;
 
   // size > 0 sets the level, 0 removes it.
   void set(std::int64_t key, std::int64_t size) {
@@ -72,13 +75,15 @@ class PriceLadder {
  private:
   static constexpr std::size_t kWords = kSlots / 64;
   // Where a new window puts the best level: room above it for the market
-  // to rise a little before the window must move.
-  static constexpr std::size_t kHeadroom = kSlots / 8;
+  // to rise before the window must move (a rise costs a move; a fall only
+  // once the best is below the middle).
+  static constexpr std::size_t kHeadroom = kSlots / 4;
 
   // distance / tick_ for a distance below span_, without a division (a
   // 64-bit division was the larger part of an update's cost): a multiply by
   // the tick's reciprocal (2^64 - 1) / tick_ + 1 (in reciprocal_), exact for
-  // every multiple of the tick below kSlots ticks since tick_ < 2^55 there.
+  // every multiple of the tick below kSlots ticks since kSlots * tick_ <
+  // 2^64 there (span_ fits).
   // For other distances the quotient may be one more, and the caller's
   // check slot * tick_ == distance refuses them all the same.
   [[nodiscard]] std::uint64_t ticks_in(std::uint64_t distance) const noexcept {
