@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <array>
+#include <cstddef>
+#include <cstring>
 
 #include "pow10.hpp"
 
@@ -34,12 +36,31 @@ struct BestQuote {
   }
 };
 
-// Whether two tops of one instrument weigh the same in the best bid/offer:
-// everything compute() reads.
-bool same_quote(const VenueTop& a, const VenueTop& b) noexcept {
-  return a.live == b.live && a.bid_price == b.bid_price && a.bid_size == b.bid_size && a.ask_price == b.ask_price &&
-         a.ask_size == b.ask_size && a.price_scale == b.price_scale && a.size_scale == b.size_scale &&
-         a.venue == b.venue;
+// Stores what compute() reads of a top over the member's last one, and
+// says whether any of it changed. Not `member = top`: the caller has just
+// written `top` field by field, and a whole-struct copy's wide loads would
+// wait for those stores to land. For the same reason the two scales, which
+// compute() reads as a pair, are stored as one.
+bool take_quote(VenueTop& member, const VenueTop& top) noexcept {
+  static_assert(offsetof(VenueTop, size_scale) == offsetof(VenueTop, price_scale) + 1);
+  bool changed = false;
+  const auto take = [&changed](auto& field, auto value) {
+    changed |= field != value;
+    field = value;
+  };
+  take(member.live, top.live);
+  take(member.venue, top.venue);
+  take(member.bid_price, top.bid_price);
+  take(member.bid_size, top.bid_size);
+  take(member.ask_price, top.ask_price);
+  take(member.ask_size, top.ask_size);
+  std::uint16_t scales = 0;
+  std::uint16_t known_scales = 0;
+  std::memcpy(&scales, &top.price_scale, sizeof scales);
+  std::memcpy(&known_scales, &member.price_scale, sizeof known_scales);
+  changed |= scales != known_scales;
+  std::memcpy(&member.price_scale, &scales, sizeof scales);
+  return changed;  // the member's times stay those of its first top: nothing reads them
 }
 
 }  // namespace
@@ -57,19 +78,16 @@ void NbboBuilder::on_top(Handle handle, const VenueTop& top) {
                              [&](const VenueTop& known) { return known.instrument == top.instrument; });
   if (member == symbol.members.end()) {
     symbol.members.push_back(top);
-  } else {
-    const bool unchanged = same_quote(*member, top);
-    *member = top;
+  } else if (!take_quote(*member, top)) {
     // Most venue messages change levels below the top: the best bid/offer
     // worked out from the same quotes is the one already published (or
     // refused), so there is nothing to compute.
-    if (unchanged) return;
+    return;
   }
   // Worked out in the slot after the last published record, and published
   // from there: copying a record just after its fields were written read
   // them back while their stores were still in flight.
   msg::Nbbo& next = symbol.records[1 - symbol.last];
-  next = msg::Nbbo{};
   if (!compute(symbol, next)) {
     ++counters_.refused;
     return;
@@ -122,20 +140,18 @@ bool NbboBuilder::compute(const Symbol& symbol, msg::Nbbo& out) {
     if (bid_size > 0) bid.offer(true, bid_price, bid_size, member.venue);
     if (ask_size > 0) ask.offer(false, ask_price, ask_size, member.venue);
   }
+  // Every field of the body, so that `out` need not be cleared first (a
+  // cleared record read back at once waits for the clearing stores).
   out.venues_excluded_mask = excluded;
   out.venues_included = included;
   out.price_scale = price_scale;
   out.size_scale = size_scale;
-  if (bid.have) {
-    out.bid_price = bid.price;
-    out.bid_size = bid.size;
-    out.bid_venue = bid.venue;
-  }
-  if (ask.have) {
-    out.ask_price = ask.price;
-    out.ask_size = ask.size;
-    out.ask_venue = ask.venue;
-  }
+  out.bid_price = bid.price;  // 0, 0 and kUnknown for an empty side
+  out.bid_size = bid.size;
+  out.bid_venue = bid.venue;
+  out.ask_price = ask.price;
+  out.ask_size = ask.size;
+  out.ask_venue = ask.venue;
   if (!bid.have && !ask.have) {
     out.condition = msg::NbboCondition::kEmpty;
   } else if (!bid.have || !ask.have) {
@@ -144,6 +160,8 @@ bool NbboBuilder::compute(const Symbol& symbol, msg::Nbbo& out) {
     out.condition = msg::NbboCondition::kLocked;
   } else if (bid.price > ask.price) {
     out.condition = msg::NbboCondition::kCrossed;
+  } else {
+    out.condition = msg::NbboCondition::kNormal;
   }
   return true;
 }

@@ -71,10 +71,10 @@ msg::NbboCondition condition_of(const Expected& e) {
   return e.bid > e.ask ? msg::NbboCondition::kCrossed : msg::NbboCondition::kNormal;
 }
 
-// Three venues at different scales, books going stale and coming back,
-// prices close enough to lock and cross, sides emptying: each record is the
-// reference's best bid and offer, and one is published exactly when that
-// changed.
+// Three venues at different scales (now and then one a digit finer), books
+// going stale and coming back, prices close enough to lock and cross, sides
+// emptying: each record is the reference's best bid and offer, and one is
+// published exactly when that changed.
 TEST(NbboBuilder, MatchesTheReferenceWithStaleBooksAndMixedScales) {
   std::mt19937_64 rng(21);
   CollectingNbbo sink;
@@ -95,10 +95,12 @@ TEST(NbboBuilder, MatchesTheReferenceWithStaleBooksAndMixedScales) {
     top.instrument = msg::make_instrument_id(v.venue, v.symbol);
     top.venue = v.venue;
     top.live = rng() % 10 != 0;
-    top.price_scale = v.price_scale;
-    top.size_scale = v.size_scale;
-    // Prices in tenths of a dollar around 65000, at the venue's scale.
-    const std::int64_t unit = v.price_scale == 2 ? 10 : 1;
+    // Now and then a venue quotes a digit finer (its precision changed).
+    const bool finer = rng() % 50 == 0;
+    top.price_scale = static_cast<std::uint8_t>(v.price_scale + (finer ? 1 : 0));
+    top.size_scale = static_cast<std::uint8_t>(v.size_scale + (finer ? 1 : 0));
+    // Prices in tenths of a dollar around 65000, at the top's scale.
+    const std::int64_t unit = top.price_scale == 3 ? 100 : top.price_scale == 2 ? 10 : 1;
     const auto tenths = static_cast<std::int64_t>(650'000 + rng() % 8);
     top.bid_price = tenths * unit;
     top.ask_price = (tenths + static_cast<std::int64_t>(rng() % 6) - 1) * unit;

@@ -66,8 +66,8 @@ class NbboBuilder {
     std::uint64_t sequence = 0;
   };
 
-  // Fills `out`, cleared by the caller. False when a member's numbers do
-  // not fit at the common scales.
+  // Fills the body of `out` (every field but the header). False when a
+  // member's numbers do not fit at the common scales.
   static bool compute(const Symbol& symbol, msg::Nbbo& out);
 
   DerivedSink& sink_;
