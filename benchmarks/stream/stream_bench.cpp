@@ -1,7 +1,8 @@
 // Books + bars + best bid/offer + statistics on one core: StreamProcessor
 // against the straightforward reference (reference_stream.hpp), both on the
 // same records, those the synthetic market's frames normalize to (BTC, ETH
-// and SOL on three venues, a quarter of a million records).
+// and SOL on three venues, a quarter of a million records). Beside them,
+// the books alone, for how rtm's time divides.
 #include <benchmark/benchmark.h>
 
 #include <map>
@@ -10,6 +11,7 @@
 
 #include "reference_stream.hpp"
 #include "rtm/feeds/synthetic_feed.hpp"
+#include "rtm/stream/id_map.hpp"
 #include "rtm/stream/stream_processor.hpp"
 
 namespace rtm::bench {
@@ -124,7 +126,36 @@ void BM_Reference(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(in.records.size()));
 }
 
+// Not a comparison: the books alone, rebuilt from the same records as
+// StreamProcessor rebuilds them (each instrument's book found once per
+// venue message), with nothing derived. What rtm's run takes beyond this is
+// the bars, best bid/offer and statistics, and the records they publish.
+void BM_BooksOnly(benchmark::State& state) {
+  const Input& in = input();
+  std::size_t levels = 0;
+  for (auto _ : state) {
+    stream::IdMap<book::OrderBook> books;
+    book::OrderBook* last = nullptr;
+    msg::InstrumentId last_id = msg::kNoInstrument;
+    for (const msg::AnyRecord& record : in.records) {
+      const auto* delta = std::get_if<msg::BookDelta>(&record);
+      if (delta == nullptr) continue;
+      if (last == nullptr || last_id != delta->header.instrument_id) {
+        last_id = delta->header.instrument_id;
+        last = &books[last_id];
+      }
+      if ((delta->header.flags & msg::flags::kSnapshotBegin) != 0) last->clear();
+      last->apply(delta->side, delta->price, delta->size);
+    }
+    levels = last == nullptr ? 0 : last->depth(msg::BookSide::kBid) + last->depth(msg::BookSide::kAsk);
+    benchmark::DoNotOptimize(books);
+  }
+  if (levels == 0) state.SkipWithError("no book built");
+  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(in.records.size()));
+}
+
 BENCHMARK(BM_StreamProcessor)->Name("stream_books_bars_nbbo_stats/rtm")->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_BooksOnly)->Name("stream_books_only/rtm")->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_Reference)->Name("stream_books_bars_nbbo_stats/reference")->Unit(benchmark::kMillisecond);
 
 }  // namespace
