@@ -253,10 +253,10 @@ void BarBuilder::find_bounds(SeriesGroup& group) {
     group.from = std::max(group.from, newest.start);
     group.until = std::min(group.until, end);
     group.horizon_until = std::min(group.horizon_until, add_saturating(end, options_.revision_horizon.count()));
-    group.open_due = std::min(group.open_due, newest.published_at == INT64_MIN
-                                                  ? INT64_MIN
-                                                  : add_saturating(newest.published_at,
-                                                                   options_.open_update_every.count()));
+    group.open_due =
+        std::min(group.open_due, newest.published_at == INT64_MIN
+                                     ? INT64_MIN
+                                     : add_saturating(newest.published_at, options_.open_update_every.count()));
   }
   group.uniform = true;
 }

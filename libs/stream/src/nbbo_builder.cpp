@@ -54,12 +54,15 @@ bool take_quote(VenueTop& member, const VenueTop& top) noexcept {
   take(member.bid_size, top.bid_size);
   take(member.ask_price, top.ask_price);
   take(member.ask_size, top.ask_size);
+  // The two scale bytes, addressed as bytes of the whole struct.
+  unsigned char* member_scales = reinterpret_cast<unsigned char*>(&member) + offsetof(VenueTop, price_scale);
+  const unsigned char* top_scales = reinterpret_cast<const unsigned char*>(&top) + offsetof(VenueTop, price_scale);
   std::uint16_t scales = 0;
   std::uint16_t known_scales = 0;
-  std::memcpy(&scales, &top.price_scale, sizeof scales);
-  std::memcpy(&known_scales, &member.price_scale, sizeof known_scales);
+  std::memcpy(&scales, top_scales, sizeof scales);
+  std::memcpy(&known_scales, member_scales, sizeof known_scales);
   changed |= scales != known_scales;
-  std::memcpy(&member.price_scale, &scales, sizeof scales);
+  std::memcpy(member_scales, &scales, sizeof scales);
   return changed;  // the member's times stay those of its first top: nothing reads them
 }
 

@@ -169,8 +169,19 @@ TEST(OrderBook, FollowsAWanderingMarketLikeAMapBook) {
 // past it), powers of two and not, with prices on and off the grid.
 TEST(OrderBook, PlacesPricesOnEveryTickSizeLikeAMapBook) {
   std::mt19937_64 rng(31);
-  const std::uint64_t ticks[] = {1,       2,       3,       7,        10,          1'000'000, 999'999'937,
-                                 1U << 20, 1ULL << 40, 3ULL << 40, (1ULL << 54) - 1, 1ULL << 54, 1ULL << 55,
+  const std::uint64_t ticks[] = {1,
+                                 2,
+                                 3,
+                                 7,
+                                 10,
+                                 1'000'000,
+                                 999'999'937,
+                                 1U << 20,
+                                 1ULL << 40,
+                                 3ULL << 40,
+                                 (1ULL << 54) - 1,
+                                 1ULL << 54,
+                                 1ULL << 55,
                                  1ULL << 56};
   for (const std::uint64_t tick : ticks) {
     OrderBook book;

@@ -368,6 +368,18 @@ TEST(BarBuilder, RefusesWhatItCannotHoldAndBadOptions) {
   // INT64_MAX at scale 0 cannot be brought to scale 2.
   builder.on_trade(trade(kBtcBinance, msg::Venue::kBinance, kStart, 1, 1, msg::Aggressor::kBuy, 2, 0));
   EXPECT_EQ(builder.counters().trades_refused, 2U);
+  // Refused once per interval it would have reached, also when every
+  // interval takes trades in one step (two trades first, so that they do).
+  CollectingBars two_sink;
+  BarBuilder two({.intervals = {1s, 1min}}, two_sink);
+  for (std::int64_t i = 0; i < 2; ++i) {
+    two.on_trade(trade(kBtcBinance, msg::Venue::kBinance, kStart + i, 100, 1, msg::Aggressor::kBuy));
+  }
+  two.on_trade(trade(kBtcBinance, msg::Venue::kBinance, kStart + 2, INT64_MAX, 1, msg::Aggressor::kBuy, 1, 4));
+  EXPECT_EQ(two.counters().trades_refused, 2U) << "INT64_MAX at scale 1 cannot be brought to scale 2";
+  two.on_trade(trade(kBtcBinance, msg::Venue::kBinance, kStart + 3, 100, INT64_MAX, msg::Aggressor::kBuy));
+  EXPECT_EQ(two.counters().trades_refused, 4U) << "the volume would pass 64 bits";
+  EXPECT_EQ(two.counters().trades, 2U);
   EXPECT_THROW(BarBuilder({.intervals = {}}, sink), std::invalid_argument);
   EXPECT_THROW(BarBuilder({.intervals = {0s}}, sink), std::invalid_argument);
 }
