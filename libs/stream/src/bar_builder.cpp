@@ -195,6 +195,10 @@ BarBuilder::BarBuilder(BarOptions options, DerivedSink& sink) : options_(std::mo
 
 BarBuilder::~BarBuilder() = default;
 
+std::int64_t BarBuilder::beyond_horizon_from(std::int64_t start, std::int64_t interval) const noexcept {
+  return add_saturating(add_saturating(start, interval), options_.revision_horizon.count());
+}
+
 BarBuilder::SeriesGroup& BarBuilder::series_of(msg::Venue venue, msg::InstrumentId id) {
   auto [found, added] = series_.try_emplace(id);
   if (added) {
@@ -252,7 +256,7 @@ void BarBuilder::find_bounds(SeriesGroup& group) {
     const std::int64_t end = add_saturating(newest.start, series.interval);
     group.from = std::max(group.from, newest.start);
     group.until = std::min(group.until, end);
-    group.horizon_until = std::min(group.horizon_until, add_saturating(end, options_.revision_horizon.count()));
+    group.horizon_until = std::min(group.horizon_until, beyond_horizon_from(newest.start, series.interval));
     group.open_due =
         std::min(group.open_due, newest.published_at == INT64_MIN
                                      ? INT64_MIN
@@ -301,7 +305,7 @@ bool BarBuilder::add_to_newest(Series& series, const msg::Trade& trade, bool& ap
       static_cast<std::uint64_t>(ts) - static_cast<std::uint64_t>(newest.start) >=
           static_cast<std::uint64_t>(series.interval) ||
       newest.final || newest.price_scale < trade.price_scale || newest.size_scale < trade.size_scale ||
-      newest.start + series.interval + options_.revision_horizon.count() < watermark_) {
+      beyond_horizon_from(newest.start, series.interval) < watermark_) {
     return false;
   }
   std::int64_t price = trade.price;
@@ -323,9 +327,9 @@ void BarBuilder::apply(Series& series, const msg::Trade& trade, bool& applied) {
   if (add_to_newest(series, trade, applied)) return;
   const std::int64_t ts = trade.header.ts_event;
   const std::int64_t start = bucket_start(ts, series.interval);
-  const std::int64_t end = start + series.interval;
+  const std::int64_t end = add_saturating(start, series.interval);
   // A bar past the horizon is gone; so is a bar that never existed there.
-  if (end + options_.revision_horizon.count() < watermark_) {
+  if (beyond_horizon_from(start, series.interval) < watermark_) {
     ++counters_.trades_too_late;
     return;
   }
@@ -358,7 +362,7 @@ void BarBuilder::apply(Series& series, const msg::Trade& trade, bool& applied) {
   }
   const bool is_new = existing == nullptr;
   applied = true;
-  const std::int64_t final_at = end + options_.allowed_lateness.count();
+  const std::int64_t final_at = add_saturating(end, options_.allowed_lateness.count());
   if (final_at <= watermark_) {
     // Late: its bar was final already (or, never having had a trade, would
     // have been), so it is published again as a revision.
@@ -372,7 +376,7 @@ void BarBuilder::apply(Series& series, const msg::Trade& trade, bool& applied) {
   }
   // Final bars past the horizon will take no more revisions.
   series.forget_oldest([&](const BarState& oldest) {
-    return oldest.final && oldest.start + series.interval + options_.revision_horizon.count() < watermark_;
+    return oldest.final && beyond_horizon_from(oldest.start, series.interval) < watermark_;
   });
 }
 

@@ -359,6 +359,29 @@ TEST(BarBuilder, EachIntervalDecidesForItselfWhenItsBarDiffers) {
   }
 }
 
+// nanoseconds::max() as the lateness and the horizon means never final
+// before the end and revisable for ever: the sums with a bar's end stop at
+// the largest time instead of wrapping round to the past.
+TEST(BarBuilder, TheLargestLatenessAndHorizonMeanForever) {
+  CollectingBars sink;
+  BarBuilder builder({.intervals = {1s},
+                      .allowed_lateness = std::chrono::nanoseconds::max(),
+                      .revision_horizon = std::chrono::nanoseconds::max()},
+                     sink);
+  builder.on_trade(trade(kBtcBinance, msg::Venue::kBinance, kStart, 100, 1, msg::Aggressor::kBuy));
+  builder.on_trade(trade(kBtcBinance, msg::Venue::kBinance, kStart + 3600 * kSecond, 101, 1, msg::Aggressor::kBuy));
+  builder.on_trade(trade(kBtcBinance, msg::Venue::kBinance, kStart + 1, 102, 1, msg::Aggressor::kBuy));
+  EXPECT_EQ(builder.counters().trades_too_late, 0U);
+  EXPECT_EQ(builder.counters().bars_final, 0U) << "not before the end";
+  builder.finish();
+  EXPECT_EQ(builder.counters().bars_final, 2U);
+  EXPECT_EQ(builder.counters().revisions, 0U);
+  const msg::Bar* first = last_bar(sink, kBtcBinance, kSecond, kStart);
+  ASSERT_NE(first, nullptr);
+  EXPECT_EQ(first->trade_count, 2U);
+  EXPECT_EQ(first->close, 102);
+}
+
 TEST(BarBuilder, RefusesWhatItCannotHoldAndBadOptions) {
   CollectingBars sink;
   BarBuilder builder({.intervals = {1s}}, sink);

@@ -108,6 +108,9 @@ class BarBuilder {
   bool add_to_group(SeriesGroup& group, const msg::Trade& trade, bool& applied);
   // Works out where the group's short path holds (SeriesGroup::bounds_known).
   void find_bounds(SeriesGroup& group);
+  // The watermark past which a bar at `start` is beyond the revision
+  // horizon (held at INT64_MAX: a horizon of nanoseconds::max() is forever).
+  [[nodiscard]] std::int64_t beyond_horizon_from(std::int64_t start, std::int64_t interval) const noexcept;
   void apply(Series& series, const msg::Trade& trade, bool& applied);
   // The usual case, cheaply: a trade in the series' newest bar while it is
   // open, at its scales. False (nothing done) otherwise.
