@@ -257,10 +257,7 @@ void BarBuilder::find_bounds(SeriesGroup& group) {
     group.from = std::max(group.from, newest.start);
     group.until = std::min(group.until, end);
     group.horizon_until = std::min(group.horizon_until, beyond_horizon_from(newest.start, series.interval));
-    group.open_due =
-        std::min(group.open_due, newest.published_at == INT64_MIN
-                                     ? INT64_MIN
-                                     : add_saturating(newest.published_at, options_.open_update_every.count()));
+    group.open_due = std::min(group.open_due, open_due_at(newest));
   }
   group.uniform = true;
 }
@@ -397,8 +394,13 @@ void BarBuilder::finalize_until(std::int64_t watermark) {
   }
 }
 
+std::int64_t BarBuilder::open_due_at(const BarState& bar) const noexcept {
+  return bar.published_at == INT64_MIN ? INT64_MIN
+                                       : add_saturating(bar.published_at, options_.open_update_every.count());
+}
+
 void BarBuilder::publish_open(Series& series, BarState& bar) {
-  if (bar.published_at != INT64_MIN && watermark_ - bar.published_at < options_.open_update_every.count()) return;
+  if (watermark_ < open_due_at(bar)) return;
   bar.published_at = watermark_;
   publish(series, bar, 0);
 }

@@ -118,6 +118,8 @@ class BarBuilder {
   void publish(Series& series, BarState& bar, std::uint16_t flags);
   // An open bar, at most every open_update_every.
   void publish_open(Series& series, BarState& bar);
+  // The watermark from which publish_open publishes `bar` again.
+  [[nodiscard]] std::int64_t open_due_at(const BarState& bar) const noexcept;
   // Publishes final every open bar due at or before `watermark`.
   void finalize_until(std::int64_t watermark);
   void move_watermark(std::int64_t ts_event);
