@@ -30,6 +30,12 @@ std::int64_t add_saturating(std::int64_t a, std::int64_t b) noexcept {
   return __builtin_add_overflow(a, b, &sum) ? INT64_MAX : sum;
 }
 
+// Whether most + more (both >= 0) is within 64 bits.
+bool fits_beside(std::int64_t most, std::int64_t more) noexcept {
+  std::int64_t sum = 0;
+  return !__builtin_add_overflow(most, more, &sum);
+}
+
 // numerator / denominator (denominator > 0), rounded half away from zero.
 std::int64_t divide_rounded(Int128 numerator, Int128 denominator) noexcept {
   const Int128 magnitude = numerator < 0 ? -numerator : numerator;
@@ -121,6 +127,43 @@ struct BarBuilder::BarState {
     }
     return true;
   }
+
+  // Adds the trades of `later`, at the same scales, every one of which
+  // arrived after this bar's: the outcome add() would have had for each of
+  // them in turn. The caller has made sure that the sums fit.
+  void merge(const BarState& later) noexcept {
+    if (later.trade_count == 0) return;
+    volume += later.volume;
+    buy_volume += later.buy_volume;
+    sell_volume += later.sell_volume;
+    notional += later.notional;
+    if (trade_count == 0) {
+      open = later.open;
+      high = later.high;
+      low = later.low;
+      close = later.close;
+      open_ts = later.open_ts;
+      close_ts = later.close_ts;
+    } else {
+      high = std::max(high, later.high);
+      low = std::min(low, later.low);
+      // Ties as in add(): this bar's trades arrived first, so they open,
+      // and the later ones close.
+      if (later.open_ts < open_ts) {
+        open = later.open;
+        open_ts = later.open_ts;
+      }
+      if (later.close_ts >= close_ts) {
+        close = later.close;
+        close_ts = later.close_ts;
+      }
+    }
+    trade_count += later.trade_count;
+    if (later.ts_event >= ts_event) {
+      ts_event = later.ts_event;
+      ts_recv = later.ts_recv;
+    }
+  }
 };
 
 struct BarBuilder::Series {
@@ -171,6 +214,11 @@ struct BarBuilder::Series {
 // these let it ask once, not once per interval, whether it may.
 struct BarBuilder::SeriesGroup {
   std::vector<Series> series;  // one per interval
+  // The trades the short path took since the newest bars last took them
+  // (at the bounds' scales). Each falls in every newest bar, so it is added
+  // here once, not once per interval, and the newest bars take them all
+  // (flush) before anything reads or changes those bars.
+  BarState pending = empty_pending();
   // Whether the bounds below are current; any change to a newest bar but a
   // trade added by the short path clears it.
   bool bounds_known = false;
@@ -180,6 +228,17 @@ struct BarBuilder::SeriesGroup {
   std::int64_t from = 0, until = 0;  // event times in every newest bar: [from, until)
   std::int64_t horizon_until = 0;    // past this watermark some newest bar is beyond the revision horizon
   std::int64_t open_due = 0;         // from this watermark some newest bar's open update is due
+  // The largest volume of the newest bars (without `pending`): while it
+  // and pending's stay within 64 bits, every newest bar's sums do.
+  std::int64_t most_volume = 0;
+
+  // A pending bar that has taken no trade: its event time below any
+  // trade's, so that the first trade sets it whatever its sign.
+  static BarState empty_pending() noexcept {
+    BarState empty;
+    empty.ts_event = INT64_MIN;
+    return empty;
+  }
 };
 
 BarBuilder::BarBuilder(BarOptions options, DerivedSink& sink) : options_(std::move(options)), sink_(sink) {
@@ -215,35 +274,45 @@ BarBuilder::SeriesGroup& BarBuilder::series_of(msg::Venue venue, msg::Instrument
 }
 
 void BarBuilder::on_trade(const msg::Trade& trade, msg::InstrumentId composite) {
+  const bool known = trade.header.instrument_id != msg::kNoInstrument;
+  on_trade(trade, known ? handle(trade.header.venue, trade.header.instrument_id) : nullptr,
+           known && composite != msg::kNoInstrument ? handle(msg::Venue::kComposite, composite) : nullptr);
+}
+
+void BarBuilder::on_trade(const msg::Trade& trade, Handle instrument, Handle composite) {
   advance_to(trade.header.ts_event);
   bool applied = false;
-  if (trade.valid() && trade.header.instrument_id != msg::kNoInstrument) {
-    apply(series_of(trade.header.venue, trade.header.instrument_id), trade, applied);
-    if (composite != msg::kNoInstrument) apply(series_of(msg::Venue::kComposite, composite), trade, applied);
+  if (trade.valid() && instrument != nullptr) {
+    apply(*instrument, trade, applied);
+    if (composite != nullptr) apply(*composite, trade, applied);
   } else {
     ++counters_.trades_refused;
   }
   if (applied) ++counters_.trades;
 }
 
-void BarBuilder::move_watermark(std::int64_t ts_event) {
-  watermark_ = ts_event;
-  finalize_until(watermark_);
+void BarBuilder::flush(SeriesGroup& group) noexcept {
+  if (group.pending.trade_count == 0) return;
+  for (Series& series : group.series) series.newest.merge(group.pending);
+  group.pending = SeriesGroup::empty_pending();
 }
 
 void BarBuilder::apply(SeriesGroup& group, const msg::Trade& trade, bool& applied) {
   if (add_to_group(group, trade, applied)) return;
+  flush(group);
   for (Series& series : group.series) apply(series, trade, applied);
   group.bounds_known = false;
 }
 
 void BarBuilder::find_bounds(SeriesGroup& group) {
+  flush(group);  // most_volume below is that of bars holding every trade taken
   group.bounds_known = true;
   group.uniform = false;
   group.from = INT64_MIN;
   group.until = INT64_MAX;
   group.horizon_until = INT64_MAX;
   group.open_due = INT64_MAX;
+  group.most_volume = 0;
   for (const Series& series : group.series) {
     const BarState& newest = series.newest;
     if (!series.has_newest || newest.final) return;
@@ -258,6 +327,7 @@ void BarBuilder::find_bounds(SeriesGroup& group) {
     group.until = std::min(group.until, end);
     group.horizon_until = std::min(group.horizon_until, beyond_horizon_from(newest.start, series.interval));
     group.open_due = std::min(group.open_due, open_due_at(newest));
+    group.most_volume = std::max(group.most_volume, newest.volume);
   }
   group.uniform = true;
 }
@@ -277,16 +347,19 @@ bool BarBuilder::add_to_group(SeriesGroup& group, const msg::Trade& trade, bool&
     counters_.trades_refused += group.series.size();
     return true;
   }
-  const bool open_due = watermark_ >= group.open_due;
-  for (Series& series : group.series) {
-    if (!series.newest.add(price, size, trade.aggressor, ts, trade.header.ts_recv)) {
-      ++counters_.trades_refused;
-      continue;
-    }
-    applied = true;
-    if (open_due) publish_open(series, series.newest);
+  // Taken if every newest bar's volume would still fit in 64 bits with it:
+  // then adding it to each, as the series path would, refuses it nowhere
+  // (the buy and sell volumes are at most the volume, and a notional of
+  // 64-bit prices times such a volume fits in 128 bits).
+  BarState& pending = group.pending;
+  if (!fits_beside(group.most_volume + pending.volume, size)) return false;
+  pending.add(price, size, trade.aggressor, ts, trade.header.ts_recv);
+  applied = true;
+  if (watermark_ >= group.open_due) {
+    flush(group);
+    for (Series& series : group.series) publish_open(series, series.newest);
+    group.bounds_known = false;  // the open updates moved it
   }
-  if (open_due) group.bounds_known = false;  // the open updates moved it
   return true;
 }
 
@@ -368,7 +441,7 @@ void BarBuilder::apply(Series& series, const msg::Trade& trade, bool& applied) {
     ++counters_.revisions;
     publish(series, *bar, msg::flags::kFinal | msg::flags::kRevision);
   } else {
-    if (is_new) deadlines_.push({final_at, bars_begun_++, &series, start});
+    if (is_new) add_deadline({final_at, bars_begun_++, &series, start});
     publish_open(series, *bar);
   }
   // Final bars past the horizon will take no more revisions.
@@ -381,10 +454,16 @@ void BarBuilder::finish() {
   finalize_until(INT64_MAX);
 }
 
+void BarBuilder::add_deadline(const Deadline& deadline) {
+  deadlines_.push(deadline);
+  next_final_at_ = deadlines_.top().final_at;
+}
+
 void BarBuilder::finalize_until(std::int64_t watermark) {
   while (!deadlines_.empty() && deadlines_.top().final_at <= watermark) {
     const Deadline due = deadlines_.top();
     deadlines_.pop();
+    flush(*due.series->group);
     BarState* bar = due.series->find(due.start);
     if (bar == nullptr || bar->final) continue;
     bar->final = true;
@@ -392,6 +471,7 @@ void BarBuilder::finalize_until(std::int64_t watermark) {
     ++counters_.bars_final;
     publish(*due.series, *bar, msg::flags::kFinal);
   }
+  next_final_at_ = deadlines_.empty() ? INT64_MAX : deadlines_.top().final_at;
 }
 
 std::int64_t BarBuilder::open_due_at(const BarState& bar) const noexcept {

@@ -41,6 +41,7 @@ msg::InstrumentId StreamProcessor::composite_of(msg::InstrumentId instrument, Bo
     if (const std::optional<std::string> canonical = symbols_.canonical(instrument); canonical && !canonical->empty()) {
       book.composite = msg::make_instrument_id(msg::Venue::kComposite, *canonical);
       book.nbbo = nbbo_.handle(book.composite);
+      book.composite_bars = bars_.handle(msg::Venue::kComposite, book.composite);
       composites_.emplace(book.composite, *canonical);
     }
   }
@@ -72,7 +73,8 @@ std::optional<BookState> StreamProcessor::book_state(msg::InstrumentId instrumen
 void StreamProcessor::on_trade(const msg::Trade& trade) {
   alerts_.on_activity(trade.header.venue, trade.header.instrument_id, trade.header.ts_event);
   Book& book = book_for(trade.header.instrument_id);
-  bars_.on_trade(trade, composite_of(trade.header.instrument_id, book));
+  composite_of(trade.header.instrument_id, book);
+  bars_.on_trade(trade, bars_of(trade.header, book), book.composite_bars);
   stats_.on_trade(stats_of(trade.header, book), trade);
 }
 

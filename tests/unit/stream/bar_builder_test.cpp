@@ -382,6 +382,50 @@ TEST(BarBuilder, TheLargestLatenessAndHorizonMeanForever) {
   EXPECT_EQ(first->close, 102);
 }
 
+// A trade that falls in every interval's open bar is taken once for all of
+// them and handed to each bar later (before anything reads it): the bars
+// must be those of taking it in each, ties and refusals alike.
+TEST(BarBuilder, OfTradesAtTheSameTimeTheLastToArriveDatesTheBar) {
+  CollectingBars sink;
+  BarBuilder builder({.intervals = {1s, 1min}}, sink);
+  for (std::int64_t recv = 1; recv <= 3; ++recv) {
+    msg::Trade t = trade(kBtcBinance, msg::Venue::kBinance, kStart, 100 + recv, 1, msg::Aggressor::kBuy);
+    t.header.ts_recv = kStart + recv;
+    builder.on_trade(t);
+  }
+  builder.finish();
+  for (const std::int64_t interval : {kSecond, 60 * kSecond}) {
+    const msg::Bar* bar = last_bar(sink, kBtcBinance, interval, kStart - kStart % interval);
+    ASSERT_NE(bar, nullptr);
+    EXPECT_EQ(bar->trade_count, 3U);
+    EXPECT_EQ(bar->open, 101) << "the first to arrive opens";
+    EXPECT_EQ(bar->close, 103) << "the last closes";
+    EXPECT_EQ(bar->header.ts_recv, kStart + 3);
+  }
+}
+
+TEST(BarBuilder, AVolumePastSixtyFourBitsInOneIntervalIsRefusedThereAlone) {
+  CollectingBars sink;
+  BarBuilder builder({.intervals = {1s, 1min}}, sink);
+  const auto buy = msg::Aggressor::kBuy;
+  builder.on_trade(trade(kBtcBinance, msg::Venue::kBinance, kStart, 100, INT64_MAX - 10, buy));
+  // A new second, in the same minute: the minute's volume is near the top,
+  // the second's is small.
+  builder.on_trade(trade(kBtcBinance, msg::Venue::kBinance, kStart + kSecond, 100, 5, buy));
+  builder.on_trade(trade(kBtcBinance, msg::Venue::kBinance, kStart + kSecond + 1, 100, 10, buy));
+  EXPECT_EQ(builder.counters().trades_refused, 1U) << "by the minute only";
+  EXPECT_EQ(builder.counters().trades, 3U);
+  builder.finish();
+  const msg::Bar* second = last_bar(sink, kBtcBinance, kSecond, kStart + kSecond);
+  ASSERT_NE(second, nullptr);
+  EXPECT_EQ(second->volume, 15);
+  EXPECT_EQ(second->trade_count, 2U);
+  const msg::Bar* minute = last_bar(sink, kBtcBinance, 60 * kSecond, kStart - kStart % (60 * kSecond));
+  ASSERT_NE(minute, nullptr);
+  EXPECT_EQ(minute->volume, INT64_MAX - 5);
+  EXPECT_EQ(minute->trade_count, 2U);
+}
+
 TEST(BarBuilder, RefusesWhatItCannotHoldAndBadOptions) {
   CollectingBars sink;
   BarBuilder builder({.intervals = {1s}}, sink);

@@ -58,21 +58,37 @@ struct BarCounters {
 // buffers are allocated as they first appear; the steady path allocates
 // only when a new bar begins (amortized: the buffers are reused).
 class BarBuilder {
+ private:
+  struct SeriesGroup;
+
  public:
   BarBuilder(BarOptions options, DerivedSink& sink);
   ~BarBuilder();
   BarBuilder(const BarBuilder&) = delete;
   BarBuilder& operator=(const BarBuilder&) = delete;
 
+  // The series of one id (a canonical symbol's with venue kComposite),
+  // found once, for a caller that meets the same ids again and again and
+  // keeps it (as StatsBuilder::Handle). Valid as long as the builder.
+  using Handle = SeriesGroup*;
+  Handle handle(msg::Venue venue, msg::InstrumentId id) { return &series_of(venue, id); }
+
   // A trade of the instrument in its header, also counted in the composite
   // series `composite` (the canonical symbol's id, venue kComposite) unless
   // that is kNoInstrument.
   void on_trade(const msg::Trade& trade, msg::InstrumentId composite = msg::kNoInstrument);
+  // The same with the series found: `instrument` those of the trade's own
+  // venue and id (nullptr for kNoInstrument), `composite` its symbol's or
+  // nullptr.
+  void on_trade(const msg::Trade& trade, Handle instrument, Handle composite);
   // Event time from a record that is not a trade (a book delta, say): bars
   // become final even while an instrument does not trade.
-  // Inline: called on every record, and event time rarely moves.
+  // Inline: called on every record, which nearly always moves event time
+  // but seldom as far as the next bar's finality.
   void advance_to(std::int64_t ts_event) {
-    if (ts_event > watermark_) move_watermark(ts_event);
+    if (ts_event <= watermark_) return;
+    watermark_ = ts_event;
+    if (ts_event >= next_final_at_) finalize_until(ts_event);
   }
   // The end of the input (rtm aggregate at the end of a file): every open
   // bar is published final, whatever the watermark.
@@ -84,7 +100,6 @@ class BarBuilder {
  private:
   struct BarState;
   struct Series;
-  struct SeriesGroup;
   // When a bar becomes final; ties in the order the bars began, so that
   // bars due at the same moment are published in the same order every run.
   struct Deadline {
@@ -106,6 +121,8 @@ class BarBuilder {
   // The usual case, cheaply: a trade in every series' newest bar while
   // they are open, at their scales. False (nothing done) otherwise.
   bool add_to_group(SeriesGroup& group, const msg::Trade& trade, bool& applied);
+  // The group's pending trades into each of its newest bars.
+  static void flush(SeriesGroup& group) noexcept;
   // Works out where the group's short path holds (SeriesGroup::bounds_known).
   void find_bounds(SeriesGroup& group);
   // The watermark past which a bar at `start` is beyond the revision
@@ -122,7 +139,7 @@ class BarBuilder {
   [[nodiscard]] std::int64_t open_due_at(const BarState& bar) const noexcept;
   // Publishes final every open bar due at or before `watermark`.
   void finalize_until(std::int64_t watermark);
-  void move_watermark(std::int64_t ts_event);
+  void add_deadline(const Deadline& deadline);
 
   BarOptions options_;
   DerivedSink& sink_;
@@ -131,6 +148,7 @@ class BarBuilder {
   std::uint64_t bars_begun_ = 0;
   IdMap<SeriesGroup> series_;
   std::priority_queue<Deadline, std::vector<Deadline>, std::greater<>> deadlines_;
+  std::int64_t next_final_at_ = INT64_MAX;  // the earliest deadline's final_at; INT64_MAX if none
 };
 
 }  // namespace rtm::stream

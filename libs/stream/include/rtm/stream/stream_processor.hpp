@@ -80,6 +80,8 @@ class StreamProcessor {
     // symbol (found with the composite): no lookup per record after that.
     StatsBuilder::Handle stats = nullptr;
     NbboBuilder::Handle nbbo = nullptr;
+    BarBuilder::Handle bars = nullptr;
+    BarBuilder::Handle composite_bars = nullptr;
   };
 
   // What the operators derive goes out, and past the alert rules.
@@ -106,6 +108,12 @@ class StreamProcessor {
   StatsBuilder::Handle stats_of(const msg::RecordHeader& header, Book& book) {
     if (book.stats == nullptr) book.stats = stats_.handle(header.venue, header.instrument_id);
     return book.stats;
+  }
+  BarBuilder::Handle bars_of(const msg::RecordHeader& header, Book& book) {
+    if (book.bars == nullptr && header.instrument_id != msg::kNoInstrument) {
+      book.bars = bars_.handle(header.venue, header.instrument_id);
+    }
+    return book.bars;
   }
 
   SymbolResolver& symbols_;
