@@ -2,14 +2,14 @@
 
 #include <chrono>
 #include <cstdint>
-#include <deque>
 #include <vector>
 
 #include "rtm/msg/ids.hpp"
 #include "rtm/msg/records.hpp"
 #include "rtm/stream/derived_sink.hpp"
-#include "rtm/stream/nbbo_builder.hpp"
 #include "rtm/stream/id_map.hpp"
+#include "rtm/stream/nbbo_builder.hpp"
+#include "rtm/stream/ring_deque.hpp"
 
 namespace rtm::stream {
 
@@ -72,7 +72,7 @@ class StatsBuilder {
   struct Instrument {
     msg::Venue venue = msg::Venue::kUnknown;
     msg::InstrumentId id = msg::kNoInstrument;
-    std::deque<Tick> ticks;       // in arrival order; tick number `dropped` is ticks.front()
+    RingDeque<Tick> ticks;        // in arrival order; tick number `dropped` is ticks.front()
     std::uint64_t dropped = 0;    // ticks no window needs any more
     std::int64_t last_price = 0;  // mantissa, at price_scale
     std::uint8_t price_scale = 0;
