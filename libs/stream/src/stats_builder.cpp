@@ -63,7 +63,8 @@ void StatsBuilder::on_trade(Handle handle, const msg::Trade& trade) {
   instrument.ts_event = trade.header.ts_event;
   instrument.ts_recv = trade.header.ts_recv;
   slide(instrument);
-  publish_due(instrument);
+  // As for tops: nothing is due before next_due (publish_due sets it).
+  if (watermark_ >= instrument.next_due) publish_due(instrument);
 }
 
 void StatsBuilder::on_top(Handle handle, const VenueTop& top) {
