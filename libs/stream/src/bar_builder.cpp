@@ -219,8 +219,9 @@ struct BarBuilder::SeriesGroup {
   // here once, not once per interval, and the newest bars take them all
   // (flush) before anything reads or changes those bars.
   BarState pending = empty_pending();
-  // Whether the bounds below are current; any change to a newest bar but a
-  // trade added by the short path clears it.
+  // Whether the bounds below are current. A trade that changes the newest
+  // bars otherwise than the short path does works them out again at once; a
+  // bar gone final clears this.
   bool bounds_known = false;
   // Every newest bar exists, is open and at these scales (else false).
   bool uniform = false;
@@ -301,7 +302,9 @@ void BarBuilder::apply(SeriesGroup& group, const msg::Trade& trade, bool& applie
   if (add_to_group(group, trade, applied)) return;
   flush(group);
   for (Series& series : group.series) apply(series, trade, applied);
-  group.bounds_known = false;
+  // At once, while the newest bars are at hand: by the group's next trade
+  // they have left the cache.
+  find_bounds(group);
 }
 
 void BarBuilder::find_bounds(SeriesGroup& group) {
@@ -358,7 +361,7 @@ bool BarBuilder::add_to_group(SeriesGroup& group, const msg::Trade& trade, bool&
   if (watermark_ >= group.open_due) {
     flush(group);
     for (Series& series : group.series) publish_open(series, series.newest);
-    group.bounds_known = false;  // the open updates moved it
+    find_bounds(group);  // the open updates moved open_due
   }
   return true;
 }
