@@ -36,24 +36,29 @@ struct BestQuote {
   }
 };
 
+// What taking a top changed of a member.
+enum class Change { kNothing, kQuote, kStanding };
+
 // Stores what compute() reads of a top over the member's last one, and
-// says whether any of it changed. Not `member = top`: the caller has just
-// written `top` field by field, and a whole-struct copy's wide loads would
-// wait for those stores to land. For the same reason the two scales, which
-// compute() reads as a pair, are stored as one.
-bool take_quote(VenueTop& member, const VenueTop& top) noexcept {
+// says what changed: the quote alone, or its standing (live, venue,
+// scales), which moves the symbol's scales. Not `member = top`: the caller
+// has just written `top` field by field, and a whole-struct copy's wide
+// loads would wait for those stores to land. For the same reason the two
+// scales are stored as one.
+Change take_quote(VenueTop& member, const VenueTop& top) noexcept {
   static_assert(offsetof(VenueTop, size_scale) == offsetof(VenueTop, price_scale) + 1);
-  bool changed = false;
-  const auto take = [&changed](auto& field, auto value) {
+  bool quote = false;
+  bool standing = false;
+  const auto take = [](bool& changed, auto& field, auto value) {
     changed |= field != value;
     field = value;
   };
-  take(member.live, top.live);
-  take(member.venue, top.venue);
-  take(member.bid_price, top.bid_price);
-  take(member.bid_size, top.bid_size);
-  take(member.ask_price, top.ask_price);
-  take(member.ask_size, top.ask_size);
+  take(standing, member.live, top.live);
+  take(standing, member.venue, top.venue);
+  take(quote, member.bid_price, top.bid_price);
+  take(quote, member.bid_size, top.bid_size);
+  take(quote, member.ask_price, top.ask_price);
+  take(quote, member.ask_size, top.ask_size);
   // The two scale bytes, addressed as bytes of the whole struct.
   unsigned char* member_scales = reinterpret_cast<unsigned char*>(&member) + offsetof(VenueTop, price_scale);
   const unsigned char* top_scales = reinterpret_cast<const unsigned char*>(&top) + offsetof(VenueTop, price_scale);
@@ -61,9 +66,10 @@ bool take_quote(VenueTop& member, const VenueTop& top) noexcept {
   std::uint16_t known_scales = 0;
   std::memcpy(&scales, top_scales, sizeof scales);
   std::memcpy(&known_scales, member_scales, sizeof known_scales);
-  changed |= scales != known_scales;
+  standing |= scales != known_scales;
   std::memcpy(member_scales, &scales, sizeof scales);
-  return changed;  // the member's times stay those of its first top: nothing reads them
+  // The member's times stay those of its first top: nothing reads them.
+  return standing ? Change::kStanding : quote ? Change::kQuote : Change::kNothing;
 }
 
 }  // namespace
@@ -78,14 +84,24 @@ void NbboBuilder::on_top(Handle handle, const VenueTop& top) {
   ++counters_.tops;
   Symbol& symbol = *handle;
   auto member = std::find_if(symbol.members.begin(), symbol.members.end(),
-                             [&](const VenueTop& known) { return known.instrument == top.instrument; });
+                             [&](const Member& known) { return known.top.instrument == top.instrument; });
   if (member == symbol.members.end()) {
-    symbol.members.push_back(top);
-  } else if (!take_quote(*member, top)) {
-    // Most venue messages change levels below the top: the best bid/offer
-    // worked out from the same quotes is the one already published (or
-    // refused), so there is nothing to compute.
-    return;
+    symbol.members.push_back({.top = top});
+    regroup(symbol);
+  } else {
+    switch (take_quote(member->top, top)) {
+      case Change::kNothing:
+        // Most venue messages change levels below the top: the best
+        // bid/offer worked out from the same quotes is the one already
+        // published (or refused), so there is nothing to compute.
+        return;
+      case Change::kQuote:
+        if (member->top.live) scale(symbol, *member);
+        break;
+      case Change::kStanding:
+        regroup(symbol);
+        break;
+    }
   }
   // Worked out in the slot after the last published record, and published
   // from there: copying a record just after its fields were written read
@@ -110,45 +126,50 @@ void NbboBuilder::on_top(Handle handle, const VenueTop& top) {
   sink_.on_nbbo(next);
 }
 
+void NbboBuilder::regroup(Symbol& symbol) noexcept {
+  symbol.price_scale = 0;
+  symbol.size_scale = 0;
+  symbol.excluded = 0;
+  symbol.included = 0;
+  for (const Member& member : symbol.members) {
+    if (!member.top.live) {
+      symbol.excluded |= static_cast<std::uint16_t>(1U << (static_cast<unsigned>(member.top.venue) & 15U));
+      continue;
+    }
+    ++symbol.included;
+    symbol.price_scale = std::max(symbol.price_scale, member.top.price_scale);
+    symbol.size_scale = std::max(symbol.size_scale, member.top.size_scale);
+  }
+  for (Member& member : symbol.members) {
+    if (member.top.live) scale(symbol, member);
+  }
+}
+
+void NbboBuilder::scale(const Symbol& symbol, Member& member) noexcept {
+  const VenueTop& top = member.top;
+  member.fits = scale_up(top.bid_price, top.price_scale, symbol.price_scale, member.bid_price) &&
+                scale_up(top.bid_size, top.size_scale, symbol.size_scale, member.bid_size) &&
+                scale_up(top.ask_price, top.price_scale, symbol.price_scale, member.ask_price) &&
+                scale_up(top.ask_size, top.size_scale, symbol.size_scale, member.ask_size);
+}
+
 bool NbboBuilder::compute(const Symbol& symbol, msg::Nbbo& out) {
   // Worked out in locals and written once: reading back fields of `out`
   // as they were being written stalled on every member.
-  std::uint8_t price_scale = 0;
-  std::uint8_t size_scale = 0;
-  std::uint16_t excluded = 0;
-  std::uint8_t included = 0;
-  for (const VenueTop& member : symbol.members) {
-    if (!member.live) {
-      excluded |= static_cast<std::uint16_t>(1U << (static_cast<unsigned>(member.venue) & 15U));
-      continue;
-    }
-    ++included;
-    price_scale = std::max(price_scale, member.price_scale);
-    size_scale = std::max(size_scale, member.size_scale);
-  }
   BestQuote bid;
   BestQuote ask;
-  for (const VenueTop& member : symbol.members) {
-    if (!member.live) continue;
-    std::int64_t bid_price = 0;
-    std::int64_t bid_size = 0;
-    std::int64_t ask_price = 0;
-    std::int64_t ask_size = 0;
-    if (!scale_up(member.bid_price, member.price_scale, price_scale, bid_price) ||
-        !scale_up(member.bid_size, member.size_scale, size_scale, bid_size) ||
-        !scale_up(member.ask_price, member.price_scale, price_scale, ask_price) ||
-        !scale_up(member.ask_size, member.size_scale, size_scale, ask_size)) {
-      return false;
-    }
-    if (bid_size > 0) bid.offer(true, bid_price, bid_size, member.venue);
-    if (ask_size > 0) ask.offer(false, ask_price, ask_size, member.venue);
+  for (const Member& member : symbol.members) {
+    if (!member.top.live) continue;
+    if (!member.fits) return false;
+    if (member.bid_size > 0) bid.offer(true, member.bid_price, member.bid_size, member.top.venue);
+    if (member.ask_size > 0) ask.offer(false, member.ask_price, member.ask_size, member.top.venue);
   }
   // Every field of the body, so that `out` need not be cleared first (a
   // cleared record read back at once waits for the clearing stores).
-  out.venues_excluded_mask = excluded;
-  out.venues_included = included;
-  out.price_scale = price_scale;
-  out.size_scale = size_scale;
+  out.venues_excluded_mask = symbol.excluded;
+  out.venues_included = symbol.included;
+  out.price_scale = symbol.price_scale;
+  out.size_scale = symbol.size_scale;
   out.bid_price = bid.price;  // 0, 0 and kUnknown for an empty side
   out.bid_size = bid.size;
   out.bid_venue = bid.venue;

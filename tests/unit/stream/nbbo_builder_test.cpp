@@ -149,5 +149,43 @@ TEST(NbboBuilder, MatchesTheReferenceWithStaleBooksAndMixedScales) {
   EXPECT_GT(count(msg::NbboCondition::kNormal), 0);
 }
 
+// A venue's numbers that pass 64 bits at the finest scale among the live
+// venues: nothing is published, and the refusal is counted, until the finer
+// venue goes stale or the number comes down.
+TEST(NbboBuilder, RefusesWhatDoesNotFitAtTheCommonScale) {
+  CollectingNbbo sink;
+  NbboBuilder builder(sink);
+  const auto top = [](msg::Venue venue, const char* symbol, bool live, std::uint8_t price_scale,
+                      std::int64_t bid_price) {
+    VenueTop t;
+    t.instrument = msg::make_instrument_id(venue, symbol);
+    t.venue = venue;
+    t.live = live;
+    t.price_scale = price_scale;
+    t.bid_price = bid_price;
+    t.bid_size = 1;
+    t.ask_price = bid_price + 1;
+    t.ask_size = 1;
+    return t;
+  };
+  const std::int64_t huge = INT64_MAX / 2;
+  builder.on_top(kBtc, top(msg::Venue::kBinance, "BTCUSDT", true, 0, huge));
+  ASSERT_EQ(sink.records.size(), 1U);
+  builder.on_top(kBtc, top(msg::Venue::kCoinbase, "BTC-USD", true, 2, 6'500'000));
+  EXPECT_EQ(builder.counters().refused, 1U) << "Binance's bid at scale 2 passes 64 bits";
+  EXPECT_EQ(sink.records.size(), 1U);
+  builder.on_top(kBtc, top(msg::Venue::kCoinbase, "BTC-USD", false, 2, 6'500'000));
+  ASSERT_EQ(sink.records.size(), 2U) << "Coinbase stale: back to scale 0";
+  EXPECT_EQ(sink.records.back().bid_price, huge);
+  EXPECT_EQ(sink.records.back().price_scale, 0);
+  builder.on_top(kBtc, top(msg::Venue::kCoinbase, "BTC-USD", true, 2, 6'500'000));
+  EXPECT_EQ(builder.counters().refused, 2U);
+  builder.on_top(kBtc, top(msg::Venue::kBinance, "BTCUSDT", true, 0, 65'001));
+  ASSERT_EQ(sink.records.size(), 3U) << "Binance's bid fits again";
+  EXPECT_EQ(sink.records.back().bid_price, 6'500'100);
+  EXPECT_EQ(sink.records.back().bid_venue, msg::Venue::kBinance);
+  EXPECT_EQ(sink.records.back().price_scale, 2);
+}
+
 }  // namespace
 }  // namespace rtm::stream

@@ -57,15 +57,34 @@ class NbboBuilder {
   [[nodiscard]] const NbboCounters& counters() const noexcept { return counters_; }
 
  private:
+  struct Member {
+    VenueTop top;  // as last taken
+    // Its quote at the symbol's common scales (live members only), worked
+    // out when it is taken, so that finding the best need not scale every
+    // member's numbers each time one of them changes. fits: all four fit in
+    // 64 bits there.
+    std::int64_t bid_price = 0, bid_size = 0, ask_price = 0, ask_size = 0;
+    bool fits = true;
+  };
   struct Symbol {
     msg::InstrumentId id = msg::kNoInstrument;
-    std::vector<VenueTop> members;     // one per instrument, in the order first seen
+    std::vector<Member> members;  // one per instrument, in the order first seen
+    // Over the live members, kept as they change: the finest scales, and
+    // which venues are in and out.
+    std::uint8_t price_scale = 0, size_scale = 0;
+    std::uint16_t excluded = 0;
+    std::uint8_t included = 0;
     std::array<msg::Nbbo, 2> records;  // the last published, records[last], and the next, taking turns
     std::size_t last = 0;
     bool published = false;
     std::uint64_t sequence = 0;
   };
 
+  // After a member came, went live or stale, or changed scales: the
+  // symbol's scales and venues, and every member's quote at those scales.
+  static void regroup(Symbol& symbol) noexcept;
+  // A live member's quote at the symbol's scales.
+  static void scale(const Symbol& symbol, Member& member) noexcept;
   // Fills the body of `out` (every field but the header). False when a
   // member's numbers do not fit at the common scales.
   static bool compute(const Symbol& symbol, msg::Nbbo& out);
