@@ -38,9 +38,17 @@ bool fits_beside(std::int64_t most, std::int64_t more) noexcept {
 
 // numerator / denominator (denominator > 0), rounded half away from zero.
 std::int64_t divide_rounded(Int128 numerator, Int128 denominator) noexcept {
-  const Int128 magnitude = numerator < 0 ? -numerator : numerator;
-  const Int128 rounded = (magnitude + denominator / 2) / denominator;
-  return static_cast<std::int64_t>(numerator < 0 ? -rounded : rounded);
+  __extension__ using Uint128 = unsigned __int128;
+  const auto magnitude = static_cast<Uint128>(numerator < 0 ? -numerator : numerator);
+  const auto divisor = static_cast<Uint128>(denominator);
+  const Uint128 half_up = magnitude + divisor / 2;
+  // A bar's notional nearly always fits in 64 bits: one 64-bit division
+  // then, not the 128-bit routine.
+  const Uint128 rounded = half_up <= UINT64_MAX && divisor <= UINT64_MAX
+                              ? static_cast<std::uint64_t>(half_up) / static_cast<std::uint64_t>(divisor)
+                              : half_up / divisor;
+  const auto result = static_cast<Int128>(rounded);
+  return static_cast<std::int64_t>(numerator < 0 ? -result : result);
 }
 
 }  // namespace
@@ -295,6 +303,7 @@ void BarBuilder::on_trade(const msg::Trade& trade, Handle instrument, Handle com
 void BarBuilder::flush(SeriesGroup& group) noexcept {
   if (group.pending.trade_count == 0) return;
   for (Series& series : group.series) series.newest.merge(group.pending);
+  group.most_volume += group.pending.volume;  // every newest bar's volume grew by as much
   group.pending = SeriesGroup::empty_pending();
 }
 
@@ -360,8 +369,11 @@ bool BarBuilder::add_to_group(SeriesGroup& group, const msg::Trade& trade, bool&
   applied = true;
   if (watermark_ >= group.open_due) {
     flush(group);
-    for (Series& series : group.series) publish_open(series, series.newest);
-    find_bounds(group);  // the open updates moved open_due
+    group.open_due = INT64_MAX;  // the open updates move it; nothing else of the bounds
+    for (Series& series : group.series) {
+      publish_open(series, series.newest);
+      group.open_due = std::min(group.open_due, open_due_at(series.newest));
+    }
   }
   return true;
 }

@@ -426,6 +426,27 @@ TEST(BarBuilder, AVolumePastSixtyFourBitsInOneIntervalIsRefusedThereAlone) {
   EXPECT_EQ(minute->trade_count, 2U);
 }
 
+// The open updates hand the pending trades to the bars: the largest volume
+// the one-step path checks against grows with them.
+TEST(BarBuilder, AVolumePastSixtyFourBitsAfterAnOpenUpdateIsRefused) {
+  CollectingBars sink;
+  BarBuilder builder({.intervals = {1s, 1min}, .open_update_every = 250ms}, sink);
+  const auto buy = msg::Aggressor::kBuy;
+  constexpr std::int64_t kMilli = 1'000'000;
+  builder.on_trade(trade(kBtcBinance, msg::Venue::kBinance, kStart, 100, INT64_MAX - 100, buy));
+  builder.on_trade(trade(kBtcBinance, msg::Venue::kBinance, kStart + 300 * kMilli, 100, 10, buy));  // open update
+  builder.on_trade(trade(kBtcBinance, msg::Venue::kBinance, kStart + 400 * kMilli, 100, 95, buy));
+  EXPECT_EQ(builder.counters().trades_refused, 2U) << "by the second and by the minute";
+  builder.finish();
+  for (const std::int64_t interval : {kSecond, 60 * kSecond}) {
+    const msg::Bar* bar = last_bar(sink, kBtcBinance, interval, kStart - kStart % interval);
+    ASSERT_NE(bar, nullptr);
+    EXPECT_EQ(bar->volume, INT64_MAX - 90);
+    EXPECT_EQ(bar->trade_count, 2U);
+    EXPECT_EQ(bar->vwap, 100) << "from a notional past 64 bits";
+  }
+}
+
 TEST(BarBuilder, RefusesWhatItCannotHoldAndBadOptions) {
   CollectingBars sink;
   BarBuilder builder({.intervals = {1s}}, sink);
