@@ -37,16 +37,14 @@ bool fits_beside(std::int64_t most, std::int64_t more) noexcept {
 }
 
 // numerator / denominator (denominator > 0), rounded half away from zero.
-std::int64_t divide_rounded(Int128 numerator, Int128 denominator) noexcept {
+std::int64_t divide_rounded(Int128 numerator, std::int64_t denominator) noexcept {
   __extension__ using Uint128 = unsigned __int128;
   const auto magnitude = static_cast<Uint128>(numerator < 0 ? -numerator : numerator);
-  const auto divisor = static_cast<Uint128>(denominator);
+  const auto divisor = static_cast<std::uint64_t>(denominator);
   const Uint128 half_up = magnitude + divisor / 2;
   // A bar's notional nearly always fits in 64 bits: one 64-bit division
   // then, not the 128-bit routine.
-  const Uint128 rounded = half_up <= UINT64_MAX && divisor <= UINT64_MAX
-                              ? static_cast<std::uint64_t>(half_up) / static_cast<std::uint64_t>(divisor)
-                              : half_up / divisor;
+  const Uint128 rounded = half_up <= UINT64_MAX ? static_cast<std::uint64_t>(half_up) / divisor : half_up / divisor;
   const auto result = static_cast<Int128>(rounded);
   return static_cast<std::int64_t>(numerator < 0 ? -result : result);
 }

@@ -2,8 +2,6 @@
 
 #include <algorithm>
 #include <array>
-#include <cstddef>
-#include <cstring>
 
 #include "pow10.hpp"
 
@@ -39,14 +37,12 @@ struct BestQuote {
 // What taking a top changed of a member.
 enum class Change { kNothing, kQuote, kStanding };
 
-// Stores what compute() reads of a top over the member's last one, and
+// Stores what the builder reads of a top over the member's last one, and
 // says what changed: the quote alone, or its standing (live, venue,
 // scales), which moves the symbol's scales. Not `member = top`: the caller
 // has just written `top` field by field, and a whole-struct copy's wide
-// loads would wait for those stores to land. For the same reason the two
-// scales are stored as one.
+// loads would wait for those stores to land.
 Change take_quote(VenueTop& member, const VenueTop& top) noexcept {
-  static_assert(offsetof(VenueTop, size_scale) == offsetof(VenueTop, price_scale) + 1);
   bool quote = false;
   bool standing = false;
   const auto take = [](bool& changed, auto& field, auto value) {
@@ -55,19 +51,12 @@ Change take_quote(VenueTop& member, const VenueTop& top) noexcept {
   };
   take(standing, member.live, top.live);
   take(standing, member.venue, top.venue);
+  take(standing, member.price_scale, top.price_scale);
+  take(standing, member.size_scale, top.size_scale);
   take(quote, member.bid_price, top.bid_price);
   take(quote, member.bid_size, top.bid_size);
   take(quote, member.ask_price, top.ask_price);
   take(quote, member.ask_size, top.ask_size);
-  // The two scale bytes, addressed as bytes of the whole struct.
-  unsigned char* member_scales = reinterpret_cast<unsigned char*>(&member) + offsetof(VenueTop, price_scale);
-  const unsigned char* top_scales = reinterpret_cast<const unsigned char*>(&top) + offsetof(VenueTop, price_scale);
-  std::uint16_t scales = 0;
-  std::uint16_t known_scales = 0;
-  std::memcpy(&scales, top_scales, sizeof scales);
-  std::memcpy(&known_scales, member_scales, sizeof known_scales);
-  standing |= scales != known_scales;
-  std::memcpy(member_scales, &scales, sizeof scales);
   // The member's times stay those of its first top: nothing reads them.
   return standing ? Change::kStanding : quote ? Change::kQuote : Change::kNothing;
 }

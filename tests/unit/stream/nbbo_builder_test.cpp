@@ -187,5 +187,40 @@ TEST(NbboBuilder, RefusesWhatDoesNotFitAtTheCommonScale) {
   EXPECT_EQ(sink.records.back().price_scale, 2);
 }
 
+// A venue that changes one scale alone (its price precision, then its size
+// precision) moves the symbol's common scale with it.
+TEST(NbboBuilder, AVenueChangingOneScaleMovesTheCommonScale) {
+  CollectingNbbo sink;
+  NbboBuilder builder(sink);
+  VenueTop top;
+  top.instrument = msg::make_instrument_id(msg::Venue::kBinance, "BTCUSDT");
+  top.venue = msg::Venue::kBinance;
+  top.live = true;
+  top.price_scale = 2;
+  top.size_scale = 5;
+  top.bid_price = 6'500'000;
+  top.bid_size = 1;
+  top.ask_price = 6'500'100;
+  top.ask_size = 1;
+  builder.on_top(kBtc, top);
+  top.price_scale = 3;
+  top.bid_price = 65'000'005;
+  top.ask_price = 65'001'000;
+  builder.on_top(kBtc, top);
+  ASSERT_EQ(sink.records.size(), 2U);
+  EXPECT_EQ(sink.records.back().price_scale, 3);
+  EXPECT_EQ(sink.records.back().size_scale, 5);
+  EXPECT_EQ(sink.records.back().bid_price, 65'000'005);
+  EXPECT_EQ(sink.records.back().ask_price, 65'001'000);
+  top.size_scale = 6;
+  top.bid_size = 10;
+  top.ask_size = 20;
+  builder.on_top(kBtc, top);
+  ASSERT_EQ(sink.records.size(), 3U);
+  EXPECT_EQ(sink.records.back().size_scale, 6);
+  EXPECT_EQ(sink.records.back().bid_size, 10);
+  EXPECT_EQ(sink.records.back().ask_size, 20);
+}
+
 }  // namespace
 }  // namespace rtm::stream
