@@ -151,8 +151,7 @@ std::vector<msg::Nbbo> check_against_reference(const Market& market, std::uint64
 }
 
 std::ptrdiff_t count(const std::vector<msg::Nbbo>& records, msg::NbboCondition condition) {
-  return std::count_if(records.begin(), records.end(),
-                       [&](const msg::Nbbo& n) { return n.condition == condition; });
+  return std::count_if(records.begin(), records.end(), [&](const msg::Nbbo& n) { return n.condition == condition; });
 }
 
 // Three venues at different scales (now and then one a digit finer), books
