@@ -172,19 +172,23 @@ struct BarBuilder::BarState {
   }
 };
 
-struct BarBuilder::Series {
-  SeriesGroup* group = nullptr;  // of the same id
-  msg::Venue venue = msg::Venue::kUnknown;
-  msg::InstrumentId id = msg::kNoInstrument;
-  std::int64_t interval = 0;
-  std::uint64_t sequence = 0;  // of the records published for this series
+// Laid out so that what a trade and a publication touch, the newest bar
+// and the fields after it, fills three cache lines and no more: by the
+// time a group's bars are published again they have left the cache, and a
+// series straddling an extra line cost a miss apiece.
+struct alignas(64) BarBuilder::Series {
   // The bars by start, the final ones first. The newest, where nearly every
   // trade goes, lives in the series itself, beside the other series of its
   // id: a trade updates twelve series, and reaching each newest bar through
   // the deque was a cache miss apiece.
   BarState newest;
   bool has_newest = false;
-  std::deque<BarState> older;  // every bar but the newest
+  msg::Venue venue = msg::Venue::kUnknown;
+  msg::InstrumentId id = msg::kNoInstrument;
+  std::int64_t interval = 0;
+  std::uint64_t sequence = 0;    // of the records published for this series
+  SeriesGroup* group = nullptr;  // of the same id
+  std::deque<BarState> older;    // every bar but the newest
 
   BarState* find(std::int64_t start) noexcept {
     if (!has_newest || start > newest.start) return nullptr;
@@ -218,13 +222,15 @@ struct BarBuilder::Series {
 // The series of one id, and the bounds within which a trade takes the
 // short path in all of them at once: a trade goes to every interval, and
 // these let it ask once, not once per interval, whether it may.
-struct BarBuilder::SeriesGroup {
-  std::vector<Series> series;  // one per interval
+// Line-aligned, the pending bar first: its reset is one wide store, which
+// split across two lines when the bar began mid-line.
+struct alignas(64) BarBuilder::SeriesGroup {
   // The trades the short path took since the newest bars last took them
   // (at the bounds' scales). Each falls in every newest bar, so it is added
   // here once, not once per interval, and the newest bars take them all
   // (flush) before anything reads or changes those bars.
   BarState pending = empty_pending();
+  std::vector<Series> series;  // one per interval
   // Whether the bounds below are current. A trade that changes the newest
   // bars otherwise than the short path does works them out again at once; a
   // bar gone final clears this.
