@@ -70,13 +70,21 @@ void StatsBuilder::on_trade(Handle handle, const msg::Trade& trade) {
 void StatsBuilder::on_top(Handle handle, const VenueTop& top) {
   watermark_ = std::max(watermark_, top.ts_event);
   Instrument& instrument = *handle;
-  instrument.top = top;
-  instrument.has_top = true;
+  // Field by field, not the whole top: the caller has just written it so,
+  // and a wide copy's loads would wait for those stores to land.
+  instrument.top.live = top.live;
+  instrument.top.price_scale = top.price_scale;
+  instrument.top.size_scale = top.size_scale;
+  instrument.top.bid_price = top.bid_price;
+  instrument.top.bid_size = top.bid_size;
+  instrument.top.ask_price = top.ask_price;
+  instrument.top.ask_size = top.ask_size;
+  instrument.top.present = true;
   instrument.ts_event = top.ts_event;
   instrument.ts_recv = top.ts_recv;
   // Tops come after nearly every venue message and are rarely due: the
   // windows slide when a trade comes or something is published.
-  if (instrument.has_trade && watermark_ >= instrument.next_due) {
+  if (watermark_ >= instrument.next_due && instrument.has_trade) {
     slide(instrument);
     publish_due(instrument);
   }
@@ -121,7 +129,7 @@ msg::Stats StatsBuilder::compute(const Instrument& instrument, const Window& win
       std::sqrt(std::max(window.squared_returns, 0.0)) * std::sqrt(kNanosPerYear / static_cast<double>(window.length));
   stats.trades_per_second =
       static_cast<double>(instrument.end() - window.first) / (static_cast<double>(window.length) / kNanosPerSecond);
-  if (instrument.has_top && instrument.top.live && instrument.top.bid_size > 0 && instrument.top.ask_size > 0) {
+  if (instrument.top.present && instrument.top.live && instrument.top.bid_size > 0 && instrument.top.ask_size > 0) {
     const double bid = to_units(instrument.top.bid_price, instrument.top.price_scale);
     const double ask = to_units(instrument.top.ask_price, instrument.top.price_scale);
     const double bid_size = to_units(instrument.top.bid_size, instrument.top.size_scale);

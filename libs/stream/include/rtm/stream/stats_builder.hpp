@@ -69,21 +69,30 @@ class StatsBuilder {
     bool published = false;
     std::uint64_t sequence = 0;
   };
-  struct Instrument {
+  // The latest top of book, as much of it as the statistics read.
+  struct Quote {
+    std::int64_t bid_price = 0, bid_size = 0, ask_price = 0, ask_size = 0;
+    std::uint8_t price_scale = 0, size_scale = 0;
+    bool live = false;
+    bool present = false;  // a top has come
+  };
+  // Line-aligned, with all that a top writes and reads in the first line:
+  // tops come after nearly every venue message, and by an instrument's next
+  // one its state has left the cache, a miss per line it touches.
+  struct alignas(64) Instrument {
+    Quote top;
+    std::int64_t ts_event = 0, ts_recv = 0;  // of its latest record
+    // The watermark from which some window may be published again; a new
+    // top before then changes nothing that is due.
+    std::int64_t next_due = INT64_MIN;
+    bool has_trade = false;
     msg::Venue venue = msg::Venue::kUnknown;
     msg::InstrumentId id = msg::kNoInstrument;
     RingDeque<Tick> ticks;        // in arrival order; tick number `dropped` is ticks.front()
     std::uint64_t dropped = 0;    // ticks no window needs any more
     std::int64_t last_price = 0;  // mantissa, at price_scale
     std::uint8_t price_scale = 0;
-    bool has_trade = false;
-    bool has_top = false;
-    VenueTop top;
     std::vector<Window> windows;
-    std::int64_t ts_event = 0, ts_recv = 0;  // of its latest record
-    // The watermark from which some window may be published again; a new
-    // top before then changes nothing that is due.
-    std::int64_t next_due = INT64_MIN;
 
     [[nodiscard]] std::uint64_t end() const noexcept { return dropped + ticks.size(); }
     [[nodiscard]] const Tick& tick(std::uint64_t number) const { return ticks[number - dropped]; }
