@@ -55,7 +55,11 @@ void StatsBuilder::on_trade(Handle handle, const msg::Trade& trade) {
   instrument.ticks.push_back({trade.header.ts_event, price, squared_return});
   // The return from the tick before counts in every window that holds it.
   for (Window& window : instrument.windows) {
-    if (window.first < number) window.squared_returns += squared_return;
+    if (window.first < number) {
+      window.squared_returns += squared_return;
+    } else {
+      window.first_ts = trade.header.ts_event;  // it was empty, and holds this tick alone
+    }
   }
   instrument.last_price = trade.price;
   instrument.price_scale = trade.price_scale;
@@ -94,11 +98,14 @@ void StatsBuilder::slide(Instrument& instrument) const {
   std::uint64_t keep_from = instrument.end();
   for (Window& window : instrument.windows) {
     const std::int64_t cutoff = watermark_ - window.length;
-    while (window.first < instrument.end() && instrument.tick(window.first).ts < cutoff) {
+    while (window.first < instrument.end() && window.first_ts < cutoff) {
       ++window.first;
+      if (window.first == instrument.end()) break;
+      const Tick& first = instrument.tick(window.first);
       // The return into the new first tick was between a tick that left and
       // one that stays: it leaves too.
-      if (window.first < instrument.end()) window.squared_returns -= instrument.tick(window.first).squared_return;
+      window.squared_returns -= first.squared_return;
+      window.first_ts = first.ts;
     }
     if (window.first == instrument.end()) window.squared_returns = 0;
     // The tick before the window gives change_bps its reference price.

@@ -63,6 +63,10 @@ class StatsBuilder {
   struct Window {
     std::int64_t length = 0;
     std::uint64_t first = 0;
+    // The event time of tick `first` while the window holds any: whether
+    // the window slides is asked of it, not of that tick, which has left
+    // the cache by the instrument's next trade.
+    std::int64_t first_ts = 0;
     double squared_returns = 0;  // of the returns between the window's ticks
     std::int64_t published_at = INT64_MIN;
     msg::Stats last;  // as last published
