@@ -83,7 +83,6 @@ void StatsBuilder::on_top(Handle handle, const VenueTop& top) {
   instrument.top.bid_size = top.bid_size;
   instrument.top.ask_price = top.ask_price;
   instrument.top.ask_size = top.ask_size;
-  instrument.top.present = true;
   instrument.ts_event = top.ts_event;
   instrument.ts_recv = top.ts_recv;
   // Tops come after nearly every venue message and are rarely due: the
@@ -136,7 +135,7 @@ msg::Stats StatsBuilder::compute(const Instrument& instrument, const Window& win
       std::sqrt(std::max(window.squared_returns, 0.0)) * std::sqrt(kNanosPerYear / static_cast<double>(window.length));
   stats.trades_per_second =
       static_cast<double>(instrument.end() - window.first) / (static_cast<double>(window.length) / kNanosPerSecond);
-  if (instrument.top.present && instrument.top.live && instrument.top.bid_size > 0 && instrument.top.ask_size > 0) {
+  if (instrument.top.live && instrument.top.bid_size > 0 && instrument.top.ask_size > 0) {
     const double bid = to_units(instrument.top.bid_price, instrument.top.price_scale);
     const double ask = to_units(instrument.top.ask_price, instrument.top.price_scale);
     const double bid_size = to_units(instrument.top.bid_size, instrument.top.size_scale);

@@ -169,10 +169,10 @@ TEST(NbboBuilder, MatchesTheReferenceWithStaleBooksAndMixedScales) {
   EXPECT_GT(count(records, msg::NbboCondition::kOneSided), 0);
 }
 
-// Quotes moving with the venues' standing steady, as most tops come: the
-// best followed from one venue's quote to the next, including two
-// instruments of one venue quoting the very same (one taking the best
-// from the other changes nothing to publish).
+// Quotes moving with the venues' standing steady, as most tops come, and
+// two instruments of one venue quoting the very same: a record exactly when
+// the best changed, none when one instrument's quote takes the best from
+// the other's identical one.
 TEST(NbboBuilder, MatchesTheReferenceQuoteByQuote) {
   const Market market{{{msg::Venue::kBinance, "BTCUSDT", 2, 5},
                        {msg::Venue::kBinance, "BTCUSDC", 2, 5},

@@ -77,12 +77,12 @@ class StatsBuilder {
   struct Quote {
     std::int64_t bid_price = 0, bid_size = 0, ask_price = 0, ask_size = 0;
     std::uint8_t price_scale = 0, size_scale = 0;
-    bool live = false;
-    bool present = false;  // a top has come
+    bool live = false;  // false until a top has come
   };
-  // Line-aligned, with all that a top writes and reads in the first line:
-  // tops come after nearly every venue message, and by an instrument's next
-  // one its state has left the cache, a miss per line it touches.
+  // Line-aligned, with all that a top writes and reads in the first line
+  // (has_trade is read only once a window is due): tops come after nearly
+  // every venue message, and by an instrument's next one its state has left
+  // the cache, a miss per line it touches.
   struct alignas(64) Instrument {
     Quote top;
     std::int64_t ts_event = 0, ts_recv = 0;  // of its latest record
