@@ -92,27 +92,37 @@ void NbboBuilder::on_top(Handle handle, const VenueTop& top) {
         break;
     }
   }
-  // Worked out in the slot after the last published record, and published
-  // from there: copying a record just after its fields were written read
-  // them back while their stores were still in flight.
-  msg::Nbbo& next = symbol.records[1 - symbol.last];
-  if (!compute(symbol, next)) {
+  // The best is worked out in locals and compared with the last record
+  // before anything is written: a record compared just after its fields
+  // were stored read them back while the stores were in flight, and most
+  // tops change a quote without changing the best.
+  Best best;
+  if (!compute(symbol, best)) {
     ++counters_.refused;
     return;
   }
-  const msg::Nbbo& last = symbol.records[symbol.last];
-  next.header = last.header;
-  if (symbol.published && next == last) return;  // unchanged but for the header: nothing to tell
-  next.header.venue = msg::Venue::kComposite;
-  next.header.instrument_id = symbol.id;
-  next.header.sequence = ++symbol.sequence;
-  next.header.ts_event = top.ts_event;
-  next.header.ts_recv = top.ts_recv;
-  next.header.flags = next.venues_excluded_mask != 0 ? msg::flags::kStale : 0;
-  symbol.last = 1 - symbol.last;
+  msg::Nbbo& record = symbol.record;
+  if (symbol.published && says(record, symbol, best)) return;
+  record.venues_excluded_mask = symbol.excluded;
+  record.venues_included = symbol.included;
+  record.price_scale = symbol.price_scale;
+  record.size_scale = symbol.size_scale;
+  record.bid_price = best.bid_price;
+  record.bid_size = best.bid_size;
+  record.bid_venue = best.bid_venue;
+  record.ask_price = best.ask_price;
+  record.ask_size = best.ask_size;
+  record.ask_venue = best.ask_venue;
+  record.condition = best.condition;
+  record.header.venue = msg::Venue::kComposite;
+  record.header.instrument_id = symbol.id;
+  record.header.sequence = ++symbol.sequence;
+  record.header.ts_event = top.ts_event;
+  record.header.ts_recv = top.ts_recv;
+  record.header.flags = symbol.excluded != 0 ? msg::flags::kStale : 0;
   symbol.published = true;
   ++counters_.published;
-  sink_.on_nbbo(next);
+  sink_.on_nbbo(record);
 }
 
 void NbboBuilder::regroup(Symbol& symbol) noexcept {
@@ -142,9 +152,7 @@ void NbboBuilder::scale(const Symbol& symbol, Member& member) noexcept {
                 scale_up(top.ask_size, top.size_scale, symbol.size_scale, member.ask_size);
 }
 
-bool NbboBuilder::compute(const Symbol& symbol, msg::Nbbo& out) {
-  // Worked out in locals and written once: reading back fields of `out`
-  // as they were being written stalled on every member.
+bool NbboBuilder::compute(const Symbol& symbol, Best& best) noexcept {
   BestQuote bid;
   BestQuote ask;
   for (const Member& member : symbol.members) {
@@ -153,30 +161,32 @@ bool NbboBuilder::compute(const Symbol& symbol, msg::Nbbo& out) {
     if (member.bid_size > 0) bid.offer(true, member.bid_price, member.bid_size, member.top.venue);
     if (member.ask_size > 0) ask.offer(false, member.ask_price, member.ask_size, member.top.venue);
   }
-  // Every field of the body, so that `out` need not be cleared first (a
-  // cleared record read back at once waits for the clearing stores).
-  out.venues_excluded_mask = symbol.excluded;
-  out.venues_included = symbol.included;
-  out.price_scale = symbol.price_scale;
-  out.size_scale = symbol.size_scale;
-  out.bid_price = bid.price;  // 0, 0 and kUnknown for an empty side
-  out.bid_size = bid.size;
-  out.bid_venue = bid.venue;
-  out.ask_price = ask.price;
-  out.ask_size = ask.size;
-  out.ask_venue = ask.venue;
+  best.bid_price = bid.price;
+  best.bid_size = bid.size;
+  best.bid_venue = bid.venue;
+  best.ask_price = ask.price;
+  best.ask_size = ask.size;
+  best.ask_venue = ask.venue;
   if (!bid.have && !ask.have) {
-    out.condition = msg::NbboCondition::kEmpty;
+    best.condition = msg::NbboCondition::kEmpty;
   } else if (!bid.have || !ask.have) {
-    out.condition = msg::NbboCondition::kOneSided;
+    best.condition = msg::NbboCondition::kOneSided;
   } else if (bid.price == ask.price) {
-    out.condition = msg::NbboCondition::kLocked;
+    best.condition = msg::NbboCondition::kLocked;
   } else if (bid.price > ask.price) {
-    out.condition = msg::NbboCondition::kCrossed;
+    best.condition = msg::NbboCondition::kCrossed;
   } else {
-    out.condition = msg::NbboCondition::kNormal;
+    best.condition = msg::NbboCondition::kNormal;
   }
   return true;
+}
+
+bool NbboBuilder::says(const msg::Nbbo& record, const Symbol& symbol, const Best& best) noexcept {
+  return record.bid_price == best.bid_price && record.bid_size == best.bid_size && record.ask_price == best.ask_price &&
+         record.ask_size == best.ask_size && record.bid_venue == best.bid_venue && record.ask_venue == best.ask_venue &&
+         record.condition == best.condition && record.venues_excluded_mask == symbol.excluded &&
+         record.venues_included == symbol.included && record.price_scale == symbol.price_scale &&
+         record.size_scale == symbol.size_scale;
 }
 
 }  // namespace rtm::stream

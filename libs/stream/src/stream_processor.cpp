@@ -78,18 +78,6 @@ void StreamProcessor::on_trade(const msg::Trade& trade) {
   stats_.on_trade(stats_of(trade.header, book), trade);
 }
 
-void StreamProcessor::on_book_delta(const msg::BookDelta& delta) {
-  const msg::RecordHeader& header = delta.header;
-  alerts_.on_activity(header.venue, header.instrument_id, header.ts_event);
-  bars_.advance_to(header.ts_event);
-  Book& book = book_for(header.instrument_id);
-  if ((header.flags & msg::flags::kSnapshotBegin) != 0) book.book.clear();
-  book.book.apply(delta.side, delta.price, delta.size);
-  book.price_scale = delta.price_scale;
-  book.size_scale = delta.size_scale;
-  if ((header.flags & msg::flags::kEndOfBatch) != 0) publish_top(header, book);
-}
-
 void StreamProcessor::on_status(const msg::Status& status) {
   const msg::RecordHeader& header = status.header;
   alerts_.on_activity(header.venue, header.instrument_id, header.ts_event);

@@ -74,8 +74,7 @@ class NbboBuilder {
     std::uint8_t price_scale = 0, size_scale = 0;
     std::uint16_t excluded = 0;
     std::uint8_t included = 0;
-    std::array<msg::Nbbo, 2> records;  // the last published, records[last], and the next, taking turns
-    std::size_t last = 0;
+    msg::Nbbo record;  // the last published
     bool published = false;
     std::uint64_t sequence = 0;
   };
@@ -85,9 +84,19 @@ class NbboBuilder {
   static void regroup(Symbol& symbol) noexcept;
   // A live member's quote at the symbol's scales.
   static void scale(const Symbol& symbol, Member& member) noexcept;
-  // Fills the body of `out` (every field but the header). False when a
-  // member's numbers do not fit at the common scales.
-  static bool compute(const Symbol& symbol, msg::Nbbo& out);
+  // The best of each side and the condition, in the record's terms.
+  struct Best {
+    std::int64_t bid_price = 0, bid_size = 0;  // 0, 0 and kUnknown for an empty side
+    std::int64_t ask_price = 0, ask_size = 0;
+    msg::Venue bid_venue = msg::Venue::kUnknown, ask_venue = msg::Venue::kUnknown;
+    msg::NbboCondition condition = msg::NbboCondition::kEmpty;
+  };
+  // Over the live members. False when a member's numbers do not fit at
+  // the common scales.
+  static bool compute(const Symbol& symbol, Best& best) noexcept;
+  // Whether `record` already says what `best` and the symbol's venues and
+  // scales say.
+  static bool says(const msg::Nbbo& record, const Symbol& symbol, const Best& best) noexcept;
 
   DerivedSink& sink_;
   NbboCounters counters_;
