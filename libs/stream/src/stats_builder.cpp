@@ -71,28 +71,6 @@ void StatsBuilder::on_trade(Handle handle, const msg::Trade& trade) {
   if (watermark_ >= instrument.next_due) publish_due(instrument);
 }
 
-void StatsBuilder::on_top(Handle handle, const VenueTop& top) {
-  watermark_ = std::max(watermark_, top.ts_event);
-  Instrument& instrument = *handle;
-  // Field by field, not the whole top: the caller has just written it so,
-  // and a wide copy's loads would wait for those stores to land.
-  instrument.top.live = top.live;
-  instrument.top.price_scale = top.price_scale;
-  instrument.top.size_scale = top.size_scale;
-  instrument.top.bid_price = top.bid_price;
-  instrument.top.bid_size = top.bid_size;
-  instrument.top.ask_price = top.ask_price;
-  instrument.top.ask_size = top.ask_size;
-  instrument.ts_event = top.ts_event;
-  instrument.ts_recv = top.ts_recv;
-  // Tops come after nearly every venue message and are rarely due: the
-  // windows slide when a trade comes or something is published.
-  if (watermark_ >= instrument.next_due && instrument.has_trade) {
-    slide(instrument);
-    publish_due(instrument);
-  }
-}
-
 void StatsBuilder::slide(Instrument& instrument) const {
   std::uint64_t keep_from = instrument.end();
   for (Window& window : instrument.windows) {

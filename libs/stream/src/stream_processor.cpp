@@ -35,15 +35,13 @@ StreamProcessor::Book& StreamProcessor::look_up_book(msg::InstrumentId instrumen
   return *last_book_;
 }
 
-msg::InstrumentId StreamProcessor::composite_of(msg::InstrumentId instrument, Book& book) {
-  if (!book.resolved) {
-    book.resolved = true;
-    if (const std::optional<std::string> canonical = symbols_.canonical(instrument); canonical && !canonical->empty()) {
-      book.composite = msg::make_instrument_id(msg::Venue::kComposite, *canonical);
-      book.nbbo = nbbo_.handle(book.composite);
-      book.composite_bars = bars_.handle(msg::Venue::kComposite, book.composite);
-      composites_.emplace(book.composite, *canonical);
-    }
+msg::InstrumentId StreamProcessor::resolve_composite(msg::InstrumentId instrument, Book& book) {
+  book.resolved = true;
+  if (const std::optional<std::string> canonical = symbols_.canonical(instrument); canonical && !canonical->empty()) {
+    book.composite = msg::make_instrument_id(msg::Venue::kComposite, *canonical);
+    book.nbbo = nbbo_.handle(book.composite);
+    book.composite_bars = bars_.handle(msg::Venue::kComposite, book.composite);
+    composites_.emplace(book.composite, *canonical);
   }
   return book.composite;
 }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <vector>
@@ -50,6 +51,7 @@ class StatsBuilder {
   void on_top(const VenueTop& top) { on_top(handle(top.venue, top.instrument), top); }
   // The same, for the instrument of `handle`, which must be the record's.
   void on_trade(Handle handle, const msg::Trade& trade);
+  // Inline: a top comes after nearly every venue message, and is rarely due.
   void on_top(Handle handle, const VenueTop& top);
 
  private:
@@ -115,5 +117,26 @@ class StatsBuilder {
   std::int64_t watermark_ = INT64_MIN;
   IdMap<Instrument> instruments_;
 };
+
+inline void StatsBuilder::on_top(Handle handle, const VenueTop& top) {
+  watermark_ = std::max(watermark_, top.ts_event);
+  Instrument& instrument = *handle;
+  // Field by field, not the whole top: the caller has just written it so,
+  // and a wide copy's loads would wait for those stores to land.
+  instrument.top.live = top.live;
+  instrument.top.price_scale = top.price_scale;
+  instrument.top.size_scale = top.size_scale;
+  instrument.top.bid_price = top.bid_price;
+  instrument.top.bid_size = top.bid_size;
+  instrument.top.ask_price = top.ask_price;
+  instrument.top.ask_size = top.ask_size;
+  instrument.ts_event = top.ts_event;
+  instrument.ts_recv = top.ts_recv;
+  // The windows slide when a trade comes or something is published.
+  if (watermark_ >= instrument.next_due && instrument.has_trade) {
+    slide(instrument);
+    publish_due(instrument);
+  }
+}
 
 }  // namespace rtm::stream

@@ -114,7 +114,12 @@ class StreamProcessor {
     return last_book_ != nullptr && last_instrument_ == instrument ? *last_book_ : look_up_book(instrument);
   }
   Book& look_up_book(msg::InstrumentId instrument);
-  msg::InstrumentId composite_of(msg::InstrumentId instrument, Book& book);
+  // The instrument's canonical symbol's id (kNoInstrument if none), asked
+  // of the resolver once; after that a field read, on every top and trade.
+  msg::InstrumentId composite_of(msg::InstrumentId instrument, Book& book) {
+    return book.resolved ? book.composite : resolve_composite(instrument, book);
+  }
+  msg::InstrumentId resolve_composite(msg::InstrumentId instrument, Book& book);
   void publish_top(const msg::RecordHeader& header, Book& book);
   StatsBuilder::Handle stats_of(const msg::RecordHeader& header, Book& book) {
     if (book.stats == nullptr) book.stats = stats_.handle(header.venue, header.instrument_id);
