@@ -17,6 +17,19 @@ double to_units(std::int64_t mantissa, std::uint8_t scale) noexcept {
   return static_cast<double>(mantissa) / static_cast<double>(detail::kPow10[std::min<std::size_t>(scale, 18)]);
 }
 
+// log(a / b) for prices a, b > 0. Consecutive trades' prices are close:
+// then it is 2 atanh(x), x = (a - b) / (a + b), whose series to the x^7
+// term is exact to double precision while |x| < 2^-8 (the next term is
+// below 2^-64 of the first), and a - b is exact for such prices. That is
+// cheaper than the library's log, and more accurate than log(a / b), whose
+// quotient near 1 has already lost the low digits of the return.
+double log_ratio(double a, double b) noexcept {
+  const double x = (a - b) / (a + b);
+  if (std::abs(x) >= 0x1p-8) return std::log(a / b);
+  const double x2 = x * x;
+  return 2 * x * (1 + x2 * (1.0 / 3 + x2 * (1.0 / 5 + x2 * (1.0 / 7))));
+}
+
 }  // namespace
 
 StatsBuilder::StatsBuilder(StatsOptions options, DerivedSink& sink) : options_(std::move(options)), sink_(sink) {
@@ -48,7 +61,7 @@ void StatsBuilder::on_trade(Handle handle, const msg::Trade& trade) {
   const double price = to_units(trade.price, trade.price_scale);
   double squared_return = 0;
   if (!instrument.ticks.empty()) {
-    const double log_return = std::log(price / instrument.ticks.back().price);
+    const double log_return = log_ratio(price, instrument.ticks.back().price);
     squared_return = log_return * log_return;
   }
   const std::uint64_t number = instrument.end();

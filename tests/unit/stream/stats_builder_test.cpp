@@ -120,6 +120,39 @@ TEST(StatsBuilder, MatchesTheDefinitionsOnARandomWalk) {
   }
 }
 
+// One log return, of small moves (worked out by a series) and of a large
+// one (by the library's log), against log1p of the move, which keeps the
+// digits that the quotient of two close prices loses.
+TEST(StatsBuilder, VolatilityOfOneReturnToDoublePrecision) {
+  struct Move {
+    std::int64_t from, to;  // cents
+  };
+  for (const Move move : {Move{10'000, 10'040}, Move{10'040, 10'000}, Move{10'000, 10'001}, Move{10'000, 11'000}}) {
+    CollectingStats sink;
+    StatsBuilder builder({.windows = {1min}, .publish_every = 0s}, sink);
+    msg::Trade trade;
+    trade.header.venue = msg::Venue::kKraken;
+    trade.header.instrument_id = kBtc;
+    trade.price_scale = 2;
+    trade.size = 1;
+    trade.header.ts_event = kStart;
+    trade.price = move.from;
+    builder.on_trade(trade);
+    trade.header.ts_event = kStart + 1;
+    trade.price = move.to;
+    builder.on_trade(trade);
+    ASSERT_EQ(sink.records.size(), 2U);
+    // The prices as the builder holds them, in units (100.4 is not exact in
+    // binary); their difference is exact, and log1p keeps its digits.
+    const double from = static_cast<double>(move.from) / 100;
+    const double to = static_cast<double>(move.to) / 100;
+    const double log_return = std::log1p((to - from) / from);
+    const double year_over_window = 365.25 * 86'400 / 60.0;
+    const double want = std::abs(log_return) * std::sqrt(year_over_window);
+    EXPECT_NEAR(sink.records[1].realized_volatility, want, 1e-15 * want) << move.from << " -> " << move.to;
+  }
+}
+
 TEST(StatsBuilder, SpreadAndImbalanceFromTheTopOfBook) {
   CollectingStats sink;
   StatsBuilder builder({.windows = {1min}, .publish_every = 0s}, sink);
