@@ -3,7 +3,7 @@
 // same records, those the synthetic market's frames normalize to (BTC, ETH
 // and SOL on three venues, a quarter of a million records), each handed to
 // its handler as rtm aggregate hands an adapter's records over. Beside
-// them, the books alone, for how rtm's time divides.
+// them, the books alone and the delivery alone, for how the time divides.
 #include <benchmark/benchmark.h>
 
 #include <map>
@@ -171,8 +171,32 @@ void BM_BooksOnly(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(in.records.size()));
 }
 
+// Not a comparison either: the records' delivery alone, to handlers that
+// read each record's event time and nothing more. Both sides above pay it:
+// the floor under their times, the input's trip from memory and the
+// dispatch on its kind.
+struct ReadTimes {
+  void on_trade(const msg::Trade& r) { sum += r.header.ts_event; }
+  void on_book_delta(const msg::BookDelta& r) { sum += r.header.ts_event; }
+  void on_status(const msg::Status& r) { sum += r.header.ts_event; }
+  std::int64_t sum = 0;
+};
+
+void BM_DeliveryOnly(benchmark::State& state) {
+  const Input& in = input();
+  for (auto _ : state) {
+    ReadTimes reader;
+    for (const StreamRecord& record : in.records) {
+      std::visit([&](const auto& r) { deliver(reader, r); }, record);
+      benchmark::DoNotOptimize(reader.sum);
+    }
+  }
+  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(in.records.size()));
+}
+
 BENCHMARK(BM_StreamProcessor)->Name("stream_books_bars_nbbo_stats/rtm")->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_BooksOnly)->Name("stream_books_only/rtm")->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_DeliveryOnly)->Name("stream_delivery_only")->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_Reference)->Name("stream_books_bars_nbbo_stats/reference")->Unit(benchmark::kMillisecond);
 
 }  // namespace
