@@ -1,7 +1,6 @@
 #include "rtm/stream/nbbo_builder.hpp"
 
 #include <algorithm>
-#include <array>
 
 #include "pow10.hpp"
 

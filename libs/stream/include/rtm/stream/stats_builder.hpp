@@ -121,8 +121,8 @@ class StatsBuilder {
 inline void StatsBuilder::on_top(Handle handle, const VenueTop& top) {
   watermark_ = std::max(watermark_, top.ts_event);
   Instrument& instrument = *handle;
-  // Field by field, not the whole top: the caller has just written it so,
-  // and a wide copy's loads would wait for those stores to land.
+  // What of the top the statistics read: the quote, for the spread and
+  // the imbalance, and the times, for the records' headers.
   instrument.top.live = top.live;
   instrument.top.price_scale = top.price_scale;
   instrument.top.size_scale = top.size_scale;
