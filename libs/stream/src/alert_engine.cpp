@@ -118,6 +118,8 @@ AlertEngine::AlertEngine(std::vector<AlertRuleConfig> rules, DerivedSink& sink)
     : rules_(std::move(rules)), sink_(sink) {
   watches_silence_ = std::any_of(rules_.begin(), rules_.end(),
                                  [](const AlertRuleConfig& rule) { return rule.rule == msg::AlertRule::kStaleFeed; });
+  watches_derived_ = std::any_of(rules_.begin(), rules_.end(),
+                                 [](const AlertRuleConfig& rule) { return rule.rule != msg::AlertRule::kStaleFeed; });
 }
 
 void AlertEngine::evaluate(std::size_t rule_index, const msg::RecordHeader& about, bool holds, double observed,

@@ -23,9 +23,16 @@ StreamProcessor::StreamProcessor(StreamOptions options, SymbolResolver& symbols,
     : symbols_(symbols),
       alerts_(std::move(options.alerts), out),
       tee_(out, alerts_),
-      bars_(std::move(options.bars), tee_),
-      nbbo_(tee_),
-      stats_(std::move(options.stats), tee_) {}
+      bars_(std::move(options.bars), derived_sink(out)),
+      nbbo_(derived_sink(out)),
+      stats_(std::move(options.stats), derived_sink(out)) {}
+
+DerivedSink& StreamProcessor::derived_sink(DerivedSink& out) {
+  // Through the alert rules only if some rule reads what is derived: the
+  // tee's extra call per record is otherwise for nothing.
+  if (alerts_.watches_derived()) return tee_;
+  return out;
+}
 
 StreamProcessor::~StreamProcessor() = default;
 

@@ -126,5 +126,53 @@ TEST_F(StreamProcessorTest, TradesMakeBarsPerInstrumentAndPerSymbol) {
   EXPECT_EQ(trades, (std::map<msg::InstrumentId, std::uint64_t>{{kCoinbase, 1}, {kKraken, 1}, {kBtc, 2}}));
 }
 
+// Two books crossed against each other (Kraken bids above Coinbase's ask),
+// each made live, into a processor with the given alert rules.
+Collected cross_books(const std::string& rules) {
+  std::string error;
+  StreamOptions options;
+  options.alerts = *parse_alert_rules(rules, error);
+  BothBtc symbols;
+  Collected out;
+  StreamProcessor processor(options, symbols, out);
+  std::int64_t now = kStart;
+  for (const auto& [id, bid, ask] : {std::tuple{kCoinbase, 1000, 1002}, std::tuple{kKraken, 1003, 1004}}) {
+    for (const auto& [side, price, flags] :
+         {std::tuple{msg::BookSide::kBid, bid, int{msg::flags::kSnapshotBegin}},
+          std::tuple{msg::BookSide::kAsk, ask, msg::flags::kSnapshotEnd | msg::flags::kEndOfBatch}}) {
+      msg::BookDelta delta;
+      delta.header.venue = id == kCoinbase ? msg::Venue::kCoinbase : msg::Venue::kKraken;
+      delta.header.instrument_id = id;
+      delta.header.ts_event = delta.header.ts_recv = (now += 1'000'000);
+      delta.header.flags = static_cast<std::uint16_t>(flags);
+      delta.side = side;
+      delta.price = price;
+      delta.size = 1;
+      processor.on_book_delta(delta);
+    }
+    msg::Status ready;
+    ready.header = {.venue = id == kCoinbase ? msg::Venue::kCoinbase : msg::Venue::kKraken, .instrument_id = id};
+    ready.header.ts_event = ready.header.ts_recv = (now += 1'000'000);
+    ready.code = msg::StatusCode::kBookReady;
+    processor.on_status(ready);
+  }
+  return out;
+}
+
+TEST(StreamProcessorAlerts, RulesOnDerivedRecordsSeeThemAndTheSinkGetsThemToo) {
+  const Collected watched = cross_books("crossed_market");
+  ASSERT_FALSE(watched.nbbos.empty());
+  EXPECT_EQ(watched.nbbos.back().condition, msg::NbboCondition::kCrossed);
+  ASSERT_EQ(watched.alerts.size(), 1U);
+  EXPECT_EQ(watched.alerts[0].rule, msg::AlertRule::kCrossedMarket);
+  EXPECT_EQ(watched.alerts[0].header.instrument_id, kBtc);
+
+  // A stale_feed rule reads no derived record: the records still come out,
+  // and no rule fires on them.
+  const Collected unwatched = cross_books("stale_feed:1h");
+  EXPECT_EQ(unwatched.nbbos, watched.nbbos);
+  EXPECT_TRUE(unwatched.alerts.empty());
+}
+
 }  // namespace
 }  // namespace rtm::stream

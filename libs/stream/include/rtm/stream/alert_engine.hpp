@@ -56,6 +56,9 @@ class AlertEngine {
   }
 
   [[nodiscard]] std::uint64_t alerts() const noexcept { return alerts_; }
+  // Whether any rule reads bars, best bids/offers or statistics (every
+  // rule but stale_feed): without one, those need not pass this way.
+  [[nodiscard]] bool watches_derived() const noexcept { return watches_derived_; }
 
  private:
   struct Silence {
@@ -72,6 +75,7 @@ class AlertEngine {
   std::vector<AlertRuleConfig> rules_;
   DerivedSink& sink_;
   bool watches_silence_ = false;  // some rule is a stale_feed one
+  bool watches_derived_ = false;  // some rule is not
   std::map<Key, bool> firing_;
   // volume_spike: the last N final bars' volumes, by rule, series and interval
   std::map<std::pair<Key, std::int64_t>, std::deque<double>> bar_volumes_;

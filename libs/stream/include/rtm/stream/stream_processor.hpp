@@ -109,6 +109,9 @@ class StreamProcessor {
     AlertEngine& alerts_;
   };
 
+  // Where the operators publish: the tee, or `out` itself when no alert
+  // rule reads their records. For the constructor (alerts_ is built).
+  DerivedSink& derived_sink(DerivedSink& out);
   Book& book_for(msg::InstrumentId instrument) {
     // A venue message's records come together: most lookups are the last one.
     return last_book_ != nullptr && last_instrument_ == instrument ? *last_book_ : look_up_book(instrument);
