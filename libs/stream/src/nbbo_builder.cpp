@@ -13,24 +13,27 @@ bool scale_up(std::int64_t value, std::uint8_t from, std::uint8_t to, std::int64
   return !__builtin_mul_overflow(value, kPow10[to - from], &out);
 }
 
-// One side's best so far over the members.
+// One side's best so far over the members. It starts at the worst price
+// with no size, which any quote passes (a quote has a size), so no "have
+// any yet" test is needed on the way.
+template <bool kBid>
 struct BestQuote {
-  bool have = false;
-  std::int64_t price = 0, size = 0;
+  std::int64_t price = kBid ? INT64_MIN : INT64_MAX;
+  std::int64_t size = 0;
   msg::Venue venue = msg::Venue::kUnknown;
 
-  // Takes (price, size, venue) if it is better: the price first (higher
-  // for bids, lower for asks), then the larger size, then the lower venue id.
-  void offer(bool bid, std::int64_t offered_price, std::int64_t offered_size, msg::Venue offered_venue) noexcept {
-    const bool better = !have || (offered_price != price ? (bid ? offered_price > price : offered_price < price)
-                                  : offered_size != size ? offered_size > size
-                                                         : offered_venue < venue);
+  // Takes a quote (size > 0) if it is better: the price first (higher for
+  // bids, lower for asks), then the larger size, then the lower venue id.
+  void offer(std::int64_t offered_price, std::int64_t offered_size, msg::Venue offered_venue) noexcept {
+    const bool better = offered_price != price ? (kBid ? offered_price > price : offered_price < price)
+                        : offered_size != size ? offered_size > size
+                                               : offered_venue < venue;
     if (!better) return;
-    have = true;
     price = offered_price;
     size = offered_size;
     venue = offered_venue;
   }
+  [[nodiscard]] bool have() const noexcept { return size > 0; }
 };
 
 // What taking a top changed of a member.
@@ -152,23 +155,24 @@ void NbboBuilder::scale(const Symbol& symbol, Member& member) noexcept {
 }
 
 bool NbboBuilder::compute(const Symbol& symbol, Best& best) noexcept {
-  BestQuote bid;
-  BestQuote ask;
+  BestQuote<true> bid;
+  BestQuote<false> ask;
   for (const Member& member : symbol.members) {
     if (!member.top.live) continue;
     if (!member.fits) return false;
-    if (member.bid_size > 0) bid.offer(true, member.bid_price, member.bid_size, member.top.venue);
-    if (member.ask_size > 0) ask.offer(false, member.ask_price, member.ask_size, member.top.venue);
+    if (member.bid_size > 0) bid.offer(member.bid_price, member.bid_size, member.top.venue);
+    if (member.ask_size > 0) ask.offer(member.ask_price, member.ask_size, member.top.venue);
   }
-  best.bid_price = bid.price;
+  // An empty side reads 0, 0, kUnknown.
+  best.bid_price = bid.have() ? bid.price : 0;
   best.bid_size = bid.size;
   best.bid_venue = bid.venue;
-  best.ask_price = ask.price;
+  best.ask_price = ask.have() ? ask.price : 0;
   best.ask_size = ask.size;
   best.ask_venue = ask.venue;
-  if (!bid.have && !ask.have) {
+  if (!bid.have() && !ask.have()) {
     best.condition = msg::NbboCondition::kEmpty;
-  } else if (!bid.have || !ask.have) {
+  } else if (!bid.have() || !ask.have()) {
     best.condition = msg::NbboCondition::kOneSided;
   } else if (bid.price == ask.price) {
     best.condition = msg::NbboCondition::kLocked;
