@@ -116,10 +116,9 @@ std::optional<std::vector<AlertRuleConfig>> parse_alert_rules(std::string_view t
 
 AlertEngine::AlertEngine(std::vector<AlertRuleConfig> rules, DerivedSink& sink)
     : rules_(std::move(rules)), sink_(sink) {
-  watches_silence_ = std::any_of(rules_.begin(), rules_.end(),
-                                 [](const AlertRuleConfig& rule) { return rule.rule == msg::AlertRule::kStaleFeed; });
-  watches_derived_ = std::any_of(rules_.begin(), rules_.end(),
-                                 [](const AlertRuleConfig& rule) { return rule.rule != msg::AlertRule::kStaleFeed; });
+  for (const AlertRuleConfig& rule : rules_) {
+    (rule.rule == msg::AlertRule::kStaleFeed ? watches_silence_ : watches_derived_) = true;
+  }
 }
 
 void AlertEngine::evaluate(std::size_t rule_index, const msg::RecordHeader& about, bool holds, double observed,

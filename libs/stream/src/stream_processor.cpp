@@ -23,16 +23,10 @@ StreamProcessor::StreamProcessor(StreamOptions options, SymbolResolver& symbols,
     : symbols_(symbols),
       alerts_(std::move(options.alerts), out),
       tee_(out, alerts_),
-      bars_(std::move(options.bars), derived_sink(out)),
-      nbbo_(derived_sink(out)),
-      stats_(std::move(options.stats), derived_sink(out)) {}
-
-DerivedSink& StreamProcessor::derived_sink(DerivedSink& out) {
-  // Through the alert rules only if some rule reads what is derived: the
-  // tee's extra call per record is otherwise for nothing.
-  if (alerts_.watches_derived()) return tee_;
-  return out;
-}
+      derived_(alerts_.watches_derived() ? static_cast<DerivedSink&>(tee_) : out),
+      bars_(std::move(options.bars), derived_),
+      nbbo_(derived_),
+      stats_(std::move(options.stats), derived_) {}
 
 StreamProcessor::~StreamProcessor() = default;
 

@@ -137,11 +137,12 @@ Collected cross_books(const std::string& rules) {
   StreamProcessor processor(options, symbols, out);
   std::int64_t now = kStart;
   for (const auto& [id, bid, ask] : {std::tuple{kCoinbase, 1000, 1002}, std::tuple{kKraken, 1003, 1004}}) {
+    const msg::Venue venue = id == kCoinbase ? msg::Venue::kCoinbase : msg::Venue::kKraken;
     for (const auto& [side, price, flags] :
          {std::tuple{msg::BookSide::kBid, bid, int{msg::flags::kSnapshotBegin}},
           std::tuple{msg::BookSide::kAsk, ask, msg::flags::kSnapshotEnd | msg::flags::kEndOfBatch}}) {
       msg::BookDelta delta;
-      delta.header.venue = id == kCoinbase ? msg::Venue::kCoinbase : msg::Venue::kKraken;
+      delta.header.venue = venue;
       delta.header.instrument_id = id;
       delta.header.ts_event = delta.header.ts_recv = (now += 1'000'000);
       delta.header.flags = static_cast<std::uint16_t>(flags);
@@ -151,7 +152,7 @@ Collected cross_books(const std::string& rules) {
       processor.on_book_delta(delta);
     }
     msg::Status ready;
-    ready.header = {.venue = id == kCoinbase ? msg::Venue::kCoinbase : msg::Venue::kKraken, .instrument_id = id};
+    ready.header = {.venue = venue, .instrument_id = id};
     ready.header.ts_event = ready.header.ts_recv = (now += 1'000'000);
     ready.code = msg::StatusCode::kBookReady;
     processor.on_status(ready);

@@ -109,9 +109,6 @@ class StreamProcessor {
     AlertEngine& alerts_;
   };
 
-  // Where the operators publish: the tee, or `out` itself when no alert
-  // rule reads their records. For the constructor (alerts_ is built).
-  DerivedSink& derived_sink(DerivedSink& out);
   Book& book_for(msg::InstrumentId instrument) {
     // A venue message's records come together: most lookups are the last one.
     return last_book_ != nullptr && last_instrument_ == instrument ? *last_book_ : look_up_book(instrument);
@@ -138,6 +135,10 @@ class StreamProcessor {
   SymbolResolver& symbols_;
   AlertEngine alerts_;
   Tee tee_;
+  // Where the operators publish: the tee, or the output itself when no
+  // alert rule reads their records (the tee's extra call per record would
+  // be for nothing).
+  DerivedSink& derived_;
   BarBuilder bars_;
   NbboBuilder nbbo_;
   StatsBuilder stats_;
