@@ -482,11 +482,18 @@ void BarBuilder::finalize_until(std::int64_t watermark) {
   while (!deadlines_.empty() && deadlines_.top().final_at <= watermark) {
     const Deadline due = deadlines_.top();
     deadlines_.pop();
-    flush(*due.series->group);
-    BarState* bar = due.series->find(due.start);
+    Series& series = *due.series;
+    // Only a newest bar takes the group's pending trades, and only its
+    // finality moves the group's bounds. Usually a later trade has begun
+    // the next bar by now, and the bar due is an older one: then neither
+    // the flush nor the bounds' recomputation (both reading every newest
+    // bar of the group) is needed.
+    const bool newest = series.has_newest && series.newest.start == due.start;
+    if (newest) flush(*series.group);
+    BarState* bar = newest ? &series.newest : series.find(due.start);
     if (bar == nullptr || bar->final) continue;
     bar->final = true;
-    due.series->group->bounds_known = false;
+    if (newest) series.group->bounds_known = false;
     ++counters_.bars_final;
     publish(*due.series, *bar, msg::flags::kFinal);
   }
