@@ -495,7 +495,7 @@ void BarBuilder::finalize_until(std::int64_t watermark) {
     bar->final = true;
     if (newest) series.group->bounds_known = false;
     ++counters_.bars_final;
-    publish(*due.series, *bar, msg::flags::kFinal);
+    publish(series, *bar, msg::flags::kFinal);
   }
   next_final_at_ = deadlines_.empty() ? INT64_MAX : deadlines_.top().final_at;
 }
