@@ -488,12 +488,13 @@ void BarBuilder::finalize_until(std::int64_t watermark) {
     // the next bar by now, and the bar due is an older one: then neither
     // the flush nor the bounds' recomputation (both reading every newest
     // bar of the group) is needed.
-    const bool newest = series.has_newest && series.newest.start == due.start;
-    if (newest) flush(*series.group);
-    BarState* bar = newest ? &series.newest : series.find(due.start);
+    BarState* bar = series.find(due.start);
     if (bar == nullptr || bar->final) continue;
+    if (bar == &series.newest) {
+      flush(*series.group);
+      series.group->bounds_known = false;
+    }
     bar->final = true;
-    if (newest) series.group->bounds_known = false;
     ++counters_.bars_final;
     publish(series, *bar, msg::flags::kFinal);
   }
